@@ -1,0 +1,228 @@
+"""The endpoint catalog: every Imgur endpoint a playbook can call by name.
+
+The facts live in ``catalog.yaml`` beside this module; its shape is checked
+by ``schemas/catalog.schema.json``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+
+class Auth(str, Enum):
+    """What an endpoint needs in the Authorization header."""
+
+    NONE = "none"
+    CLIENT_ID = "client_id"
+    BEARER = "bearer"
+    EITHER = "client_id_or_bearer"
+
+    @property
+    def label(self) -> str:
+        return {
+            Auth.NONE: "no authorization",
+            Auth.CLIENT_ID: "Client-ID",
+            Auth.BEARER: "user access token (Bearer)",
+            Auth.EITHER: "Client-ID or user access token",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an endpoint, with the place it goes in a request."""
+
+    name: str
+    place: str  # path | query | body | file
+    types: tuple[str, ...]
+    required: bool
+    values: tuple[Any, ...] | None = None
+    default: Any = None
+    wire_name: str | None = None
+    secret: bool = False
+    deprecated: bool = False
+    unconfirmed: bool = False
+    description: str = ""
+
+    @property
+    def wire(self) -> str:
+        """The name Imgur reads, e.g. ``ids[]`` for ``ids``."""
+        return self.wire_name or self.name
+
+    def type_problem(self, value: Any) -> str | None:
+        """Why `value` does not fit this parameter, or None if it does."""
+        if not any(_fits(kind, value) for kind in self.types):
+            wanted = " or ".join(_TYPE_WORDS[kind] for kind in self.types)
+            return f"`{self.name}` must be {wanted}, not {value!r}"
+        if self.values is not None and not _allowed(value, self.values):
+            allowed = ", ".join(str(v) for v in self.values)
+            return f"`{self.name}` must be one of {allowed}, not {value!r}"
+        return None
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "file": "a file ({file: path})",
+}
+
+
+def _fits(kind: str, value: Any) -> bool:
+    # Text from CSV rows and --var arrives as strings: "3" is a whole number.
+    if kind == "integer":
+        if isinstance(value, str):
+            return value.strip().isdigit()
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool) or value in ("true", "false")
+    if kind == "array":
+        return isinstance(value, list | tuple)
+    if kind == "file":
+        return isinstance(value, Mapping) and set(value) == {"file"}
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _allowed(value: Any, values: tuple[Any, ...]) -> bool:
+    return str(value) in {str(v) for v in values}
+
+
+@dataclass(frozen=True)
+class LowCodeApiPaths:
+    """Where LowCodeAPI serves an endpoint, in its new and old URL formats."""
+
+    intent: str
+    path: str
+    old_path: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One Imgur endpoint as the catalog describes it."""
+
+    name: str
+    category: str
+    summary: str
+    method: str
+    path: str
+    lowcodeapi: LowCodeApiPaths | None
+    auth: Auth
+    headers: Mapping[str, str]
+    body: str | None  # form | json | multipart
+    params: tuple[Param, ...]
+    response: Mapping[str, Any]
+    confirmed: bool
+    destructive: str | None
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+    unconfirmed_auth: bool = False
+
+    @property
+    def group(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def paged(self) -> bool:
+        return self.param("page") is not None
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def in_place(self, place: str) -> Iterator[Param]:
+        return (p for p in self.params if p.place == place)
+
+
+class Catalog:
+    """Endpoints by name, with suggestions for names that are not there."""
+
+    def __init__(self, endpoints: list[Endpoint]) -> None:
+        self._by_name = {e.name: e for e in endpoints}
+
+    def __iter__(self) -> Iterator[Endpoint]:
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def get(self, name: str) -> Endpoint | None:
+        return self._by_name.get(name)
+
+    def suggest(self, name: str) -> list[str]:
+        """Names close to `name`, best first."""
+        names = list(self._by_name)
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        if close:
+            return close
+        tail = name.rsplit(".", 1)[-1]
+        return [n for n in names if n.endswith("." + tail)][:3]
+
+
+def endpoint_from_data(data: Mapping[str, Any]) -> Endpoint:
+    """Build an Endpoint from one entry of catalog.yaml."""
+    lowcodeapi = data["lowcodeapi"]
+    auth = data["auth"]
+    return Endpoint(
+        name=data["name"],
+        category=data["category"],
+        summary=data["summary"],
+        method=data["method"],
+        path=data["path"],
+        lowcodeapi=LowCodeApiPaths(**lowcodeapi) if lowcodeapi else None,
+        auth=Auth(auth["kind"]),
+        headers=auth.get("headers", {}),
+        body=data["body"],
+        params=tuple(_param_from_data(p) for p in data["params"]),
+        response=data["response"],
+        confirmed=data["confirmed"],
+        destructive=data.get("destructive"),
+        notes=tuple(data.get("notes", ())),
+        sources=tuple(data["sources"]),
+        unconfirmed_auth=bool(auth.get("unconfirmed")),
+    )
+
+
+def _param_from_data(data: Mapping[str, Any]) -> Param:
+    kind = data["type"]
+    values = data.get("values")
+    return Param(
+        name=data["name"],
+        place=data["in"],
+        types=tuple(kind) if isinstance(kind, list) else (kind,),
+        required=data["required"],
+        values=tuple(values) if values is not None else None,
+        default=data.get("default"),
+        wire_name=data.get("wire_name"),
+        secret=bool(data.get("secret")),
+        deprecated=bool(data.get("deprecated")),
+        unconfirmed=bool(data.get("unconfirmed")),
+        description=data.get("description", ""),
+    )
+
+
+def catalog_data() -> dict[str, Any]:
+    """The raw contents of catalog.yaml."""
+    text = resources.files("runner").joinpath("catalog.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.load(text, Loader=SafeLoader)
+    return data
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The catalog shipped with the package (read once per process)."""
+    return Catalog([endpoint_from_data(e) for e in catalog_data()["endpoints"]])

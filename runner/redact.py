@@ -1,0 +1,100 @@
+"""Secrets never leave the process: mask them wherever text is written."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+MASK = "***"
+
+# Response fields whose values are credentials or capabilities.
+SECRET_FIELDS = frozenset({"deletehash", "access_token", "refresh_token"})
+
+# Query parameters that carry credentials on any target.
+SECRET_QUERY = frozenset({"api_token", "client_id", "client_secret", "access_token"})
+
+# Shorter values would mask ordinary words; real credentials are longer.
+MIN_SECRET_LENGTH = 4
+
+
+class Redactor:
+    """Knows the run's secret values and masks them in text and data."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: object) -> None:
+        """Treat `secret` as secret from now on (short values are ignored)."""
+        if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
+            return
+        forms = {secret, quote(secret, safe=""), quote(secret)}
+        if not forms <= self._secrets:
+            self._secrets |= forms
+            self._pattern = None
+
+    def learn(self, body: Any) -> None:
+        """Add the values of secret fields found anywhere in a response body."""
+        if isinstance(body, Mapping):
+            for key, value in body.items():
+                if key in SECRET_FIELDS:
+                    self.add(value)
+                else:
+                    self.learn(value)
+        elif isinstance(body, list):
+            for item in body:
+                self.learn(item)
+
+    def text(self, text: str) -> str:
+        """`text` with every known secret replaced by the mask."""
+        if not self._secrets:
+            return text
+        if self._pattern is None:
+            longest_first = sorted(self._secrets, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, longest_first)))
+        return self._pattern.sub(MASK, text)
+
+    def url(self, url: str) -> str:
+        """A URL safe to show: credential query values and known secrets masked."""
+        parts = urlsplit(url)
+        query = [
+            (key, MASK if key in SECRET_QUERY else value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        masked = urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+        return self.text(masked)
+
+    def value(self, value: Any) -> Any:
+        """A deep copy of `value` with secrets masked in every string."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {
+                key: MASK if key in SECRET_FIELDS else self.value(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [self.value(item) for item in value]
+        return value
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in every log record that passes a handler."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redactor.text(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redactor.text(record.exc_text)
+        return True

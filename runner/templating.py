@@ -1,0 +1,261 @@
+"""``{{ expr }}`` templates and JMESPath expressions over the run's context.
+
+A value that is one template keeps the type of what it finds (a list stays a
+list); a template inside longer text renders as text. A reference to
+something the run does not have is an error, never an empty string. Write
+``{{ '{{' }}`` for a literal ``{{``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jmespath
+from jmespath import exceptions as jmespath_errors
+from jmespath.parser import ParsedResult
+
+from runner.errors import TemplateError
+from runner.functions import OPTIONS
+
+OPEN = "{{"
+CLOSE = "}}"
+QUOTES = "'\"`"
+
+Where = tuple[str | int, ...]
+
+
+class ExpressionSyntaxError(ValueError):
+    """Text that is not a template or not a JMESPath expression."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled JMESPath expression with the text it came from."""
+
+    source: str
+    parsed: ParsedResult
+
+    def search(self, context: Mapping[str, Any]) -> Any:
+        try:
+            return self.parsed.search(context, options=OPTIONS)
+        except jmespath_errors.JMESPathError as error:
+            raise TemplateError(self.source, f"failed: {error}") from None
+
+    def root_paths(self) -> list[tuple[str, ...]]:
+        """Leading field names of every part read from the context root."""
+        return list(_root_paths(self.parsed.parsed))
+
+    def simple_path(self) -> tuple[str, ...] | None:
+        """The names of a plain ``a.b.c`` expression, else None."""
+        return _field_chain(self.parsed.parsed)
+
+    def resolve(self, context: Mapping[str, Any]) -> Any:
+        """Search the context; a missing name is an error, an explicit null is not.
+
+        Raises:
+            TemplateError: the expression reads something the context lacks.
+        """
+        value = self.search(context)
+        if value is None:
+            path = self.simple_path()
+            missing = _first_missing(context, path) if path else None
+            if path is None or missing is not None:
+                raise TemplateError(self.source, _undefined(missing))
+        return value
+
+
+def _undefined(missing: str | None) -> str:
+    if missing:
+        return f"is undefined: nothing is called `{missing}` at this point of the run"
+    return "gave no value (null); add a default such as `|| 'none'`"
+
+
+@lru_cache(maxsize=2048)
+def compile_expression(source: str) -> Expression:
+    """Compile JMESPath text.
+
+    Raises:
+        ExpressionSyntaxError: the text does not parse, with where and why.
+    """
+    text = source.strip()
+    if not text:
+        raise ExpressionSyntaxError("the expression is empty")
+    try:
+        return Expression(text, jmespath.compile(text))
+    except jmespath_errors.ParseError as error:
+        raise ExpressionSyntaxError(_parse_message(text, error)) from None
+    except jmespath_errors.JMESPathError as error:
+        raise ExpressionSyntaxError(f"`{text}` is not valid JMESPath: {error}") from None
+
+
+def _parse_message(text: str, error: jmespath_errors.ParseError) -> str:
+    token = error.token_value or "the end"
+    column = (error.lex_position or 0) + 1
+    reason = str(error.msg).rstrip(":").lower()
+    return f"`{text}` is not valid JMESPath: {reason} at `{token}` (column {column})"
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text split into literal parts and expressions."""
+
+    parts: tuple[str | Expression, ...]
+
+    @property
+    def lone(self) -> Expression | None:
+        """The expression if the whole value is one ``{{ }}``."""
+        if len(self.parts) == 1 and isinstance(self.parts[0], Expression):
+            return self.parts[0]
+        return None
+
+    @property
+    def expressions(self) -> list[Expression]:
+        return [p for p in self.parts if isinstance(p, Expression)]
+
+    def render(self, context: Mapping[str, Any]) -> Any:
+        lone = self.lone
+        if lone is not None:
+            return lone.resolve(context)
+        return "".join(_as_text(part, context) for part in self.parts)
+
+
+def _as_text(part: str | Expression, context: Mapping[str, Any]) -> str:
+    if isinstance(part, str):
+        return part
+    value = part.resolve(context)
+    if value is None:
+        raise TemplateError(part.source, "is null and cannot be put in text")
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def is_template(text: object) -> bool:
+    return isinstance(text, str) and OPEN in text
+
+
+@lru_cache(maxsize=2048)
+def parse_template(text: str) -> Template:
+    """Split text into literals and compiled expressions.
+
+    Raises:
+        ExpressionSyntaxError: an unclosed ``{{`` or a bad expression.
+    """
+    parts: list[str | Expression] = []
+    position = 0
+    while (start := text.find(OPEN, position)) != -1:
+        end = _closing(text, start + len(OPEN))
+        if start > position:
+            parts.append(text[position:start])
+        parts.append(compile_expression(text[start + len(OPEN) : end]))
+        position = end + len(CLOSE)
+    if position < len(text):
+        parts.append(text[position:])
+    return Template(tuple(parts))
+
+
+def _closing(text: str, position: int) -> int:
+    """Index of the ``}}`` that ends the template opened before `position`."""
+    quote: str | None = None
+    index = position
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in QUOTES:
+            quote = char
+        elif text.startswith(CLOSE, index):
+            return index
+        index += 1
+    raise ExpressionSyntaxError(f"`{OPEN}` has no closing `{CLOSE}` in {text!r}")
+
+
+def render(value: Any, context: Mapping[str, Any]) -> Any:
+    """Render every template inside `value` (mappings and lists included)."""
+    if isinstance(value, str):
+        return parse_template(value).render(context) if OPEN in value else value
+    if isinstance(value, Mapping):
+        return {key: render(item, context) for key, item in value.items()}
+    if isinstance(value, list):
+        return [render(item, context) for item in value]
+    return value
+
+
+def templates_in(value: Any, where: Where = ()) -> Iterator[tuple[Where, str]]:
+    """Every string holding ``{{`` inside `value`, with where it stands."""
+    if isinstance(value, str):
+        if OPEN in value:
+            yield where, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from templates_in(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from templates_in(item, (*where, index))
+
+
+def _field_chain(node: dict[str, Any]) -> tuple[str, ...] | None:
+    if node["type"] == "field":
+        return (node["value"],)
+    if node["type"] != "subexpression":
+        return None
+    names: list[str] = []
+    for child in node["children"]:
+        chain = _field_chain(child)
+        if chain is None:
+            return None
+        names.extend(chain)
+    return tuple(names)
+
+
+def _root_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
+    """Field chains evaluated against the root, e.g. ``steps.me.account``."""
+    kind = node["type"]
+    children = node.get("children", [])
+    if kind == "field":
+        yield (node["value"],)
+    elif kind == "subexpression":
+        yield from _subexpression_paths(children)
+    elif kind in ("projection", "filter_projection", "index_expression"):
+        # Only the left side reads the root; the rest reads each element.
+        if children:
+            yield from _root_paths(children[0])
+    elif kind == "expref" or kind == "current":
+        return
+    else:
+        for child in children:
+            yield from _root_paths(child)
+
+
+def _subexpression_paths(children: list[dict[str, Any]]) -> Iterator[tuple[str, ...]]:
+    names: list[str] = []
+    for child in children:
+        chain = _field_chain(child)
+        if chain is None:
+            inner = list(_root_paths(child))
+            if names and inner:
+                yield (*names, *inner[0])
+            elif names:
+                yield tuple(names)
+            else:
+                yield from inner
+            return
+        names.extend(chain)
+    yield tuple(names)
+
+
+def _first_missing(context: Mapping[str, Any], path: tuple[str, ...]) -> str | None:
+    """The dotted prefix of `path` that the context lacks, if any."""
+    current: Any = context
+    for depth, name in enumerate(path):
+        if not isinstance(current, Mapping) or name not in current:
+            return ".".join(path[: depth + 1])
+        current = current[name]
+    return None

@@ -1,0 +1,194 @@
+"""Build runner/catalog.yaml from the shared Imgur reference.
+
+The reference (``../shared/reference/imgur-endpoints.yaml``) keeps its facts
+in the shape its sources gave them. The catalog holds the same facts in the
+shape the runner reads: one parameter list with a place for each parameter,
+plain type names, and the project's own marks (secret parameters, the
+destructive endpoint). Run it again when the reference changes:
+
+    python tools/build_catalog.py ../shared/reference/imgur-endpoints.yaml
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATALOG = Path(__file__).resolve().parents[1] / "runner" / "catalog.yaml"
+
+# Values that are capabilities or credentials: masked in every report and log.
+SECRET_PARAMS = {
+    "albumDeleteHash",
+    "imageDeleteHash",
+    "deleteHash",
+    "deletehashes",
+    "refresh_token",
+    "client_id",
+    "client_secret",
+    "password",
+}
+
+# Endpoints that cannot be undone at account level.
+DESTRUCTIVE = {"account.delete_me": "deletes the whole Imgur account"}
+
+HEADER = """\
+# The Imgur endpoint catalog: every endpoint a playbook can call by name.
+# Built by tools/build_catalog.py from ../shared/reference/imgur-endpoints.yaml
+# and checked against schemas/catalog.schema.json by the tests. Facts that no
+# source states outright carry `unconfirmed: true`.
+"""
+
+
+def convert_type(raw: str) -> str | list[str]:
+    """Map the reference's type words to the catalog's."""
+    if raw == "array[string]":
+        return "array"
+    if "|" in raw:
+        return raw.split("|")
+    return raw
+
+
+def convert_param(raw: dict[str, Any], place: str) -> dict[str, Any]:
+    name = raw["name"]
+    param: dict[str, Any] = {"name": name.removesuffix("[]"), "in": place}
+    if name.endswith("[]"):
+        param["wire_name"] = name
+    kind = convert_type(raw["type"])
+    if "file" in (kind if isinstance(kind, list) else [kind]):
+        param["in"] = "file"
+    param["type"] = kind
+    param["required"] = bool(raw.get("required", False))
+    for key in ("values", "default", "deprecated", "unconfirmed"):
+        if key in raw:
+            param[key] = raw[key]
+    if param["name"] in SECRET_PARAMS:
+        param["secret"] = True
+    if raw.get("notes"):
+        param["description"] = raw["notes"]
+    return param
+
+
+def convert_encoding(body: dict[str, Any] | None) -> str | None:
+    if not body:
+        return None
+    encoding = str(body["encoding"])
+    if encoding.startswith("multipart"):
+        return "multipart"
+    if encoding.startswith("json"):
+        return "json"
+    return "form"
+
+
+def convert_auth(raw: dict[str, Any]) -> dict[str, Any]:
+    auth: dict[str, Any] = {"kind": raw["imgur"]}
+    if raw.get("extra_headers"):
+        auth["headers"] = raw["extra_headers"]
+    if raw.get("unconfirmed"):
+        auth["unconfirmed"] = True
+    return auth
+
+
+def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
+    body = raw.get("body") or {}
+    params = [convert_param(p, "path") for p in raw["path_params"]]
+    params += [convert_param(p, "query") for p in raw["query_params"]]
+    params += [convert_param(p, "body") for p in body.get("fields", [])]
+    entry: dict[str, Any] = {
+        "name": raw["name"],
+        "row": raw["n"],
+        "category": raw["category"],
+        "summary": raw.get("full_description") or raw["seed_description"],
+        "method": raw["method"],
+        "path": raw["imgur_path"],
+        "lowcodeapi": {
+            "intent": raw["lca_intent_name"],
+            "path": raw["lowcodeapi_path"],
+            "old_path": raw["lowcodeapi_old_path"].split("?")[0],
+        },
+        "auth": convert_auth(raw["auth"]),
+        "body": convert_encoding(raw.get("body")),
+        "params": params,
+        "response": raw["response"],
+        "sources": raw["sources"],
+        "confirmed": raw["fully_confirmed"],
+    }
+    if raw["name"] in DESTRUCTIVE:
+        entry["destructive"] = DESTRUCTIVE[raw["name"]]
+    notes = list(raw.get("notes") or [])
+    if raw.get("seed_row_ambiguity"):
+        notes.append(raw["seed_row_ambiguity"])
+    if notes:
+        entry["notes"] = notes
+    return entry
+
+
+def credits_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
+    """``credits.get`` is not in LowCodeAPI's list, so it has no proxy paths."""
+    return {
+        "name": "credits.get",
+        "row": None,
+        "category": "Credits",
+        "summary": "Rate-limit status of the application and the user",
+        "method": raw["method"],
+        "path": raw["imgur_path"],
+        "lowcodeapi": None,
+        "auth": {"kind": "client_id_or_bearer"},
+        "body": None,
+        "params": [],
+        "response": {
+            "shape": "data: {UserLimit, UserRemaining, UserReset, ClientLimit, "
+            "ClientRemaining}",
+            "model": "Credits",
+        },
+        "sources": raw["sources"],
+        "confirmed": True,
+        "notes": [raw["notes"]],
+    }
+
+
+def build(reference: dict[str, Any]) -> dict[str, Any]:
+    endpoints = [convert_endpoint(raw) for raw in reference["endpoints"]]
+    extras = {e["name"]: e for e in reference["extra_endpoints_not_in_seed"]}
+    endpoints.append(credits_endpoint(extras["credits.get"]))
+    via = {e["auth"]["via_lowcodeapi"] for e in reference["endpoints"]}
+    return {
+        "meta": {
+            "title": reference["meta"]["title"],
+            "lowcodeapi_auth": via.pop() if len(via) == 1 else sorted(via),
+            "sources": reference["meta"]["sources"],
+        },
+        "endpoints": endpoints,
+    }
+
+
+class CatalogDumper(yaml.SafeDumper):
+    """Block mappings, with short lists of plain values kept on one line."""
+
+
+def represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flat = all(not isinstance(item, dict | list) for item in data)
+    return dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", data, flow_style=flat and bool(data)
+    )
+
+
+CatalogDumper.add_representer(list, represent_list)
+
+
+def main(argv: list[str]) -> int:
+    default = "../shared/reference/imgur-endpoints.yaml"
+    source = Path(argv[1] if len(argv) > 1 else default)
+    reference = yaml.safe_load(source.read_text(encoding="utf-8"))
+    text = yaml.dump(
+        build(reference), Dumper=CatalogDumper, sort_keys=False, width=88
+    )
+    CATALOG.write_text(HEADER + text, encoding="utf-8")
+    print(f"wrote {CATALOG} ({len(reference['endpoints']) + 1} endpoints)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
