@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     OK = 0
     STEP_FAILED = 1
     INVALID = 2
+    INTERNAL = 3
     INTERRUPTED = 130
 
 

@@ -103,7 +103,9 @@ def _record_lines(
     lines[where] = line + 1
     if isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            yield from _record_lines(child, (*where, index), child.start_mark.line, lines)
+            yield from _record_lines(
+                child, (*where, index), child.start_mark.line, lines
+            )
     elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:

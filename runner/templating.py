@@ -39,6 +39,12 @@ class Expression:
     source: str
     parsed: ParsedResult
 
+    @property
+    def tree(self) -> dict[str, Any]:
+        """The parsed expression as jmespath's nested node dicts."""
+        tree: dict[str, Any] = self.parsed.parsed  # type: ignore[assignment]
+        return tree
+
     def search(self, context: Mapping[str, Any]) -> Any:
         try:
             return self.parsed.search(context, options=OPTIONS)
@@ -47,11 +53,11 @@ class Expression:
 
     def root_paths(self) -> list[tuple[str, ...]]:
         """Leading field names of every part read from the context root."""
-        return list(_root_paths(self.parsed.parsed))
+        return list(_root_paths(self.tree))
 
     def simple_path(self) -> tuple[str, ...] | None:
         """The names of a plain ``a.b.c`` expression, else None."""
-        return _field_chain(self.parsed.parsed)
+        return _field_chain(self.tree)
 
     def resolve(self, context: Mapping[str, Any]) -> Any:
         """Search the context; a missing name is an error, an explicit null is not.
@@ -89,7 +95,9 @@ def compile_expression(source: str) -> Expression:
     except jmespath_errors.ParseError as error:
         raise ExpressionSyntaxError(_parse_message(text, error)) from None
     except jmespath_errors.JMESPathError as error:
-        raise ExpressionSyntaxError(f"`{text}` is not valid JMESPath: {error}") from None
+        raise ExpressionSyntaxError(
+            f"`{text}` is not valid JMESPath: {error}"
+        ) from None
 
 
 def _parse_message(text: str, error: jmespath_errors.ParseError) -> str:

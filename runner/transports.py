@@ -14,7 +14,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -68,12 +68,14 @@ class Reply:
     headers: dict[str, str]
     body: Any
     elapsed: float = 0.0
-    attempts: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
+    json: bool = True
+    content_type: str | None = None
 
     def document(self) -> dict[str, Any]:
         """The body as JMESPath sees it, with HTTP status and headers added."""
-        base = dict(self.body) if isinstance(self.body, Mapping) else {"data": self.body}
+        base = (
+            dict(self.body) if isinstance(self.body, Mapping) else {"data": self.body}
+        )
         return {**base, "status": self.status, "headers": self.headers}
 
 
@@ -145,11 +147,11 @@ class Transport(ABC):
 
     @abstractmethod
     def send(self, call: Call) -> Reply:
-        """Send `call` once.
+        """Send `call` once and return whatever answer came, errors included.
 
         Raises:
-            ApiError: the target answered with an error status or body.
             TransportError: no answer arrived.
+            ConfigError: the target lacks what the call needs.
         """
 
     def check(self, call: Call) -> str | None:
@@ -171,9 +173,18 @@ class Transport(ABC):
         elapsed = self.clock() - started
         logger.info("%s %s -> %s (%.2fs)", method, shown, response.status_code, elapsed)
         headers = {k.lower(): v for k, v in response.headers.items()}
-        body = _json_body(response, method, shown)
+        body = _json_body(response)
         self.redactor.learn(body)
-        return Reply(method, shown, response.status_code, headers, body, elapsed)
+        return Reply(
+            method,
+            shown,
+            response.status_code,
+            headers,
+            body,
+            elapsed=elapsed,
+            json=body is not None or not response.content,
+            content_type=response.headers.get("Content-Type"),
+        )
 
 
 def _network_reason(error: requests.RequestException) -> str:
@@ -184,37 +195,33 @@ def _network_reason(error: requests.RequestException) -> str:
     return type(error).__name__
 
 
-def _json_body(response: requests.Response, method: str, shown: str) -> Any:
+def _json_body(response: requests.Response) -> Any:
     if not response.content:
         return None
     try:
         return response.json()
     except ValueError:
-        kind = response.headers.get("Content-Type", "unknown type")
-        raise ApiError(
-            f"{method} {shown} answered HTTP {response.status_code} with "
-            f"a body that is not JSON ({kind})",
-            http_status=response.status_code,
-            retryable=response.status_code >= 500 or response.status_code == 429,
-        ) from None
+        # An HTML error page from a proxy or load balancer, not Imgur's JSON.
+        return None
 
 
-def raise_for_error(reply: Reply) -> Reply:
-    """Turn an error reply into an ApiError with the status and Imgur's words."""
+def reply_error(reply: Reply) -> ApiError | None:
+    """The error a reply stands for, with its status and Imgur's words."""
     body_status = reply.body.get("status") if isinstance(reply.body, Mapping) else None
-    failed = reply.status >= 400 or (
-        isinstance(body_status, int) and body_status >= 400
-    )
-    if not failed:
-        return reply
-    status = reply.status if reply.status >= 400 else int(body_status or 0)
-    message = error_message(reply.body) or "no error message"
-    retry_after = _retry_after(reply.headers)
-    raise ApiError(
+    status = reply.status
+    if status < 400 and isinstance(body_status, int) and body_status >= 400:
+        status = body_status  # `_fake_status` style: 200 outside, error inside
+    if status < 400 and reply.json:
+        return None
+    if reply.json:
+        message = error_message(reply.body) or "no error message"
+    else:
+        message = f"a body that is not JSON ({reply.content_type or 'no type'})"
+    return ApiError(
         f"{reply.method} {reply.url} failed with HTTP {status}: {message}",
         http_status=status,
         retryable=status == 429 or status >= 500,
-        retry_after=retry_after,
+        retry_after=_retry_after(reply.headers),
     )
 
 
@@ -246,9 +253,6 @@ class ImgurTransport(Transport):
         redactor.add(client_id)
         redactor.add(access_token)
 
-    def check(self, call: Call) -> str | None:
-        return None
-
     def send(self, call: Call) -> Reply:
         endpoint = call.endpoint
         url = self.base_url + fill_path(endpoint.path, dict(call.values("path")))
@@ -256,10 +260,9 @@ class ImgurTransport(Transport):
         params = [(k, wire_text(v)) for k, v in call.values("query")]
         with ExitStack() as files:
             body = self._body(call, files)
-            reply = self._exchange(
+            return self._exchange(
                 endpoint.method, url, params=params, headers=headers, **body
             )
-        return raise_for_error(reply)
 
     def _authorization(self, endpoint: Endpoint) -> dict[str, str]:
         if endpoint.auth.value == "none":
@@ -268,7 +271,9 @@ class ImgurTransport(Transport):
             return {"Authorization": f"Bearer {self.access_token}"}
         if self.client_id:
             return {"Authorization": f"Client-ID {self.client_id}"}
-        raise ConfigError("no Imgur credentials: set IMGUR_CLIENT_ID or IMGUR_ACCESS_TOKEN")
+        raise ConfigError(
+            "no Imgur credentials: set IMGUR_CLIENT_ID or IMGUR_ACCESS_TOKEN"
+        )
 
     def _body(self, call: Call, files: ExitStack) -> dict[str, Any]:
         fields = [*call.values("body"), *call.values("file")]
@@ -316,7 +321,7 @@ class LowCodeApiTransport(Transport):
     def send(self, call: Call) -> Reply:
         problem = self.check(call)
         if problem:
-            raise ApiError(problem)
+            raise ConfigError(problem)
         formats = [self.url_format] if self.url_format else ["new", "old"]
         reply: Reply | None = None
         for url_format in formats:
@@ -326,7 +331,7 @@ class LowCodeApiTransport(Transport):
                 break
             logger.debug("LowCodeAPI %s format answered 404", url_format)
         assert reply is not None
-        return raise_for_error(reply)
+        return reply
 
     def _remember(self, url_format: str) -> None:
         if self.url_format is None:

@@ -182,9 +182,7 @@ def main(argv: list[str]) -> int:
     default = "../shared/reference/imgur-endpoints.yaml"
     source = Path(argv[1] if len(argv) > 1 else default)
     reference = yaml.safe_load(source.read_text(encoding="utf-8"))
-    text = yaml.dump(
-        build(reference), Dumper=CatalogDumper, sort_keys=False, width=88
-    )
+    text = yaml.dump(build(reference), Dumper=CatalogDumper, sort_keys=False, width=88)
     CATALOG.write_text(HEADER + text, encoding="utf-8")
     print(f"wrote {CATALOG} ({len(reference['endpoints']) + 1} endpoints)")
     return 0

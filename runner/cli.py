@@ -1,0 +1,288 @@
+"""The `imgur-playbook` command: parses options and calls the core."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import traceback
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from runner import __version__
+from runner.catalog import Catalog, Endpoint, load_catalog
+from runner.console import StepPrinter, problems_text, summary
+from runner.describe import endpoint_details, endpoint_list, matching
+from runner.errors import ConfigError, ExitCode, InvalidPlaybook, PlaybookError
+from runner.executor import Status
+from runner.redact import RedactingFilter, Redactor
+from runner.run import RunRequest, check, load_env, parse_overrides, run
+from runner.targets import Target
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  every step succeeded
+  1  a step failed
+  2  the playbook is invalid, or the command line or setup is wrong
+  3  imgur-playbook itself failed (run again with --debug and report it)
+  130  interrupted (Ctrl-C); the report keeps what was done
+"""
+
+
+def playbook_options(command: F) -> F:
+    """Options shared by `run` and `validate`."""
+    decorators = [
+        click.argument("playbook", type=click.Path(path_type=Path, dir_okay=False)),
+        click.option(
+            "--target",
+            "-t",
+            type=click.Choice([t.value for t in Target]),
+            envvar="IMGUR_PLAYBOOK_TARGET",
+            help="Where to send calls (or set IMGUR_PLAYBOOK_TARGET).",
+        ),
+        click.option(
+            "--var",
+            "variables",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Override a value under `vars:` (repeatable).",
+        ),
+        click.option(
+            "--allow-destructive",
+            is_flag=True,
+            help="Let steps marked allow_destructive run.",
+        ),
+        click.option(
+            "--env-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=Path(".env"),
+            show_default=True,
+            help="Read credentials and secrets from this file too.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@click.group(epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, prog_name="imgur-playbook")
+@click.option(
+    "-v", "--verbose", count=True, help="-v: a line per API call; -vv: debug."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary and errors.")
+@click.option(
+    "--debug", is_flag=True, help="Debug logs and tracebacks (secrets masked)."
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
+    """Run checked YAML playbooks of Imgur account maintenance."""
+    ctx.ensure_object(dict)
+    redactor = ctx.obj.setdefault("redactor", Redactor())
+    ctx.obj.update(quiet=quiet, debug=debug)
+    level = logging.DEBUG if debug or verbose > 1 else logging.WARNING
+    if verbose == 1:
+        level = logging.INFO
+    if quiet:
+        level = logging.ERROR
+    configure_logging(level, redactor)
+
+
+def configure_logging(level: int, redactor: Redactor) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter(redactor))
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("runner")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@cli.command("run", epilog=EXIT_CODES_HELP)
+@playbook_options
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Send calls here instead of the target's usual address.",
+)
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the JSON report [default: reports/NAME-TIME.json].",
+)
+@click.pass_context
+def run_command(
+    ctx: click.Context,
+    playbook: Path,
+    target: str | None,
+    variables: tuple[str, ...],
+    allow_destructive: bool,
+    env_file: Path,
+    base_url: str | None,
+    report: Path | None,
+) -> None:
+    """Check PLAYBOOK, then run its steps in order and write a report."""
+    redactor: Redactor = ctx.obj["redactor"]
+    request = RunRequest(
+        playbook=playbook,
+        target=Target(target) if target else None,
+        base_url=base_url,
+        report=report,
+        overrides=parse_overrides(variables),
+        allow_destructive=allow_destructive,
+        env=load_env(env_file),
+    )
+    printer = StepPrinter(redactor, click.echo)
+    observers = () if ctx.obj["quiet"] else (printer,)
+    outcome = run(request, observers, redactor)
+    click.echo(redactor.text(summary(outcome.result, outcome.report)))
+    if outcome.result.status is not Status.SUCCEEDED:
+        ctx.exit(ExitCode.STEP_FAILED)
+
+
+@cli.command("validate", epilog=EXIT_CODES_HELP)
+@playbook_options
+def validate_command(
+    playbook: Path,
+    target: str | None,
+    variables: tuple[str, ...],
+    allow_destructive: bool,
+    env_file: Path,
+) -> None:
+    """Check PLAYBOOK without sending anything.
+
+    With --target, also check that the target's credentials allow every call.
+    """
+    request = RunRequest(
+        playbook=playbook,
+        target=Target(target) if target else None,
+        overrides=parse_overrides(variables),
+        allow_destructive=allow_destructive,
+        env=load_env(env_file),
+    )
+    checked = check(request)
+    steps = len(checked.steps)
+    click.echo(f"{playbook}: valid ({steps} step{'s' if steps != 1 else ''})")
+
+
+@cli.command("sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+def sandbox_command(host: str, port: int) -> None:
+    """Serve the local Imgur sandbox in the foreground until Ctrl-C."""
+    from runner import sandbox
+
+    click.echo(
+        f"Imgur sandbox on http://{host}:{port}  (LowCodeAPI style under /imgur)"
+    )
+    click.echo(f"  IMGUR_CLIENT_ID={sandbox.DEMO_CLIENT_ID}")
+    click.echo(
+        f"  IMGUR_ACCESS_TOKEN={sandbox.DEMO_ACCESS_TOKEN}  (user {sandbox.DEMO_USER})"
+    )
+    click.echo(f"  LOWCODEAPI_API_TOKEN={sandbox.DEMO_API_TOKEN}")
+    click.echo(
+        "Run a playbook against it with --target sandbox --base-url "
+        f"http://{host}:{port}"
+    )
+    sandbox.serve(host, port)
+
+
+@cli.command("endpoints")
+@click.argument("words", nargs=-1)
+def endpoints_command(words: tuple[str, ...]) -> None:
+    """List the endpoints a playbook can call, by group.
+
+    \b
+    imgur-playbook endpoints              every endpoint
+    imgur-playbook endpoints album        one group (account, album, image, ...)
+    imgur-playbook endpoints block user   endpoints whose text has every word
+    imgur-playbook endpoints show NAME    one endpoint in full, with a step to paste
+    """
+    catalog = load_catalog()
+    if words[:1] == ("show",):
+        if len(words) != 2:
+            raise click.UsageError("write: imgur-playbook endpoints show NAME")
+        click.echo(endpoint_details(_endpoint(catalog, words[1])))
+        return
+    found = matching(catalog, words)
+    if not found:
+        raise click.ClickException(f"no endpoint matches {' '.join(words)!r}")
+    click.echo(endpoint_list(found))
+
+
+def _endpoint(catalog: Catalog, name: str) -> Endpoint:
+    endpoint = catalog.get(name)
+    if endpoint is None:
+        close = catalog.suggest(name)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise click.ClickException(f"no endpoint {name!r}{hint}")
+    return endpoint
+
+
+@cli.command("version")
+def version_command() -> None:
+    """Versions of imgur-playbook, Python and key libraries, for bug reports."""
+    click.echo(f"imgur-playbook {__version__}")
+    click.echo(f"Python {platform.python_version()} ({sys.executable})")
+    for package in (
+        "pyyaml",
+        "jsonschema",
+        "requests",
+        "jmespath",
+        "click",
+        "werkzeug",
+    ):
+        click.echo(f"{package} {_installed(package)}")
+
+
+def _installed(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn every outcome into an exit code."""
+    state: dict[str, Any] = {"redactor": Redactor(), "debug": False}
+    try:
+        result = cli.main(
+            args=argv, prog_name="imgur-playbook", standalone_mode=False, obj=state
+        )
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        return ExitCode.INVALID
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        return ExitCode.INTERRUPTED
+    except InvalidPlaybook as error:
+        click.echo(problems_text(error.problems, f"{error}:"), err=True)
+        return ExitCode.INVALID
+    except ConfigError as error:
+        click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
+        return ExitCode.INVALID
+    except PlaybookError as error:
+        click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
+        return ExitCode.STEP_FAILED
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the report keeps what was done.", err=True)
+        return ExitCode.INTERRUPTED
+    except Exception:
+        if state["debug"]:
+            click.echo(state["redactor"].text(traceback.format_exc()), err=True)
+        else:
+            click.echo(
+                "imgur-playbook failed unexpectedly; run again with --debug "
+                "and report what it prints.",
+                err=True,
+            )
+        return ExitCode.INTERNAL
+    return int(result or 0)

@@ -1,0 +1,83 @@
+"""The catalog: its shape, and the facts the runner relies on."""
+
+import re
+
+import pytest
+
+from runner.catalog import Auth, Endpoint, catalog_data, load_catalog
+from runner.schema import validator
+
+CATALOG = load_catalog()
+
+
+def test_the_catalog_file_matches_its_schema() -> None:
+    errors = list(validator("catalog").iter_errors(catalog_data()))
+    assert errors == []
+
+
+def test_it_holds_the_85_lowcodeapi_endpoints_and_credits() -> None:
+    names = [e.name for e in CATALOG]
+    assert len(names) == 86 == len(set(names))
+    assert [e.name for e in CATALOG if e.lowcodeapi is None] == ["credits.get"]
+
+
+@pytest.mark.parametrize("endpoint", list(CATALOG), ids=lambda e: e.name)
+def test_path_placeholders_and_path_parameters_agree(endpoint: Endpoint) -> None:
+    placeholders = set(re.findall(r"{(\w+)}", endpoint.path))
+    params = {p.name for p in endpoint.in_place("path")}
+    assert placeholders == params
+
+
+def test_parameters_keep_their_place_type_and_allowed_values() -> None:
+    album = CATALOG.get("album.create")
+    assert album is not None
+    ids = album.param("ids")
+    privacy = album.param("privacy")
+    assert ids is not None and privacy is not None
+    assert (ids.place, ids.types, ids.wire) == ("body", ("array",), "ids[]")
+    assert privacy.values == ("public", "hidden", "secret")
+    assert album.auth is Auth.EITHER and album.body == "form"
+
+
+def test_uploads_take_a_file_or_text() -> None:
+    upload = CATALOG.get("image.upload")
+    assert upload is not None and upload.body == "multipart"
+    image = upload.param("image")
+    assert image is not None
+    assert image.place == "file" and image.types == ("file", "string")
+
+
+def test_unconfirmed_facts_stay_marked() -> None:
+    album = CATALOG.get("album.create")
+    profile = CATALOG.get("account.get_gallery_profile")
+    assert album is not None and profile is not None
+    assert album.response["unconfirmed"] is True
+    assert profile.unconfirmed_auth and not profile.confirmed
+
+
+def test_the_gallery_profile_uses_the_real_route() -> None:
+    profile = CATALOG.get("account.get_gallery_profile")
+    assert profile is not None and profile.lowcodeapi is not None
+    assert profile.path == "/3/account/{username}/gallery_profile"
+    # LowCodeAPI's own definition points at the settings route by mistake.
+    assert profile.lowcodeapi.path == "/3/account/{username}/settings"
+
+
+def test_deletehashes_and_credentials_are_secret_parameters() -> None:
+    secret = {(e.name, p.name) for e in CATALOG for p in e.params if p.secret}
+    assert ("image.delete_anonymous", "imageDeleteHash") in secret
+    assert ("auth.refresh_token", "client_secret") in secret
+    assert ("album.create", "title") not in secret
+
+
+def test_only_the_account_deletion_is_destructive() -> None:
+    assert [e.name for e in CATALOG if e.destructive] == ["account.delete_me"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "best"),
+    [("album.creat", "album.create"), ("image.updte", "image.update")],
+    ids=["missing-letter", "swapped-letters"],
+)
+def test_suggestions_put_the_closest_name_first(typo: str, best: str) -> None:
+    assert CATALOG.suggest(typo)[0] == best

@@ -1,0 +1,50 @@
+"""Secrets are masked in text, URLs, data and logs."""
+
+import logging
+
+import pytest
+
+from runner.redact import MASK, RedactingFilter, Redactor
+
+
+def test_known_secrets_are_masked_in_text() -> None:
+    redactor = Redactor(["tok-SECRET-123"])
+    assert redactor.text("Bearer tok-SECRET-123 sent") == f"Bearer {MASK} sent"
+
+
+def test_short_values_are_not_treated_as_secrets() -> None:
+    redactor = Redactor(["ab"])
+    assert redactor.text("about") == "about"
+
+
+def test_credential_query_values_are_masked_even_when_unknown() -> None:
+    url = Redactor().url("https://x/3/album?api_token=at_zz&title=a")
+    assert url == f"https://x/3/album?api_token={MASK}&title=a"
+
+
+def test_percent_encoded_secrets_are_masked_too() -> None:
+    redactor = Redactor(["a/b+c=d"])
+    assert MASK in redactor.url("https://x/3/image/a%2Fb%2Bc%3Dd")
+
+
+def test_deletehashes_learnt_from_responses_are_masked_everywhere() -> None:
+    redactor = Redactor()
+    redactor.learn({"data": [{"id": "abc1234", "deletehash": "DH0123456789xyz"}]})
+    assert redactor.text("DELETE /3/image/DH0123456789xyz") == f"DELETE /3/image/{MASK}"
+    masked = redactor.value({"saved": {"deletehash": "DH0123456789xyz", "id": "x"}})
+    assert masked == {"saved": {"deletehash": MASK, "id": "x"}}
+
+
+@pytest.mark.parametrize("args", [("tok-SECRET-123",), ()], ids=["args", "no-args"])
+def test_the_log_filter_masks_messages(
+    args: tuple[str, ...], caplog: pytest.LogCaptureFixture
+) -> None:
+    logger = logging.getLogger("runner.test")
+    caplog.handler.addFilter(RedactingFilter(Redactor(["tok-SECRET-123"])))
+    with caplog.at_level(logging.INFO, logger="runner.test"):
+        if args:
+            logger.info("sent %s", *args)
+        else:
+            logger.info("sent tok-SECRET-123")
+    assert "tok-SECRET-123" not in caplog.text
+    assert MASK in caplog.text

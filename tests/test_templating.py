@@ -1,0 +1,114 @@
+from typing import Any
+
+import pytest
+
+from runner.errors import TemplateError
+from runner.templating import (
+    ExpressionSyntaxError,
+    compile_expression,
+    parse_template,
+    render,
+)
+
+CONTEXT: dict[str, Any] = {
+    "vars": {
+        "title": "Holiday",
+        "count": 5,
+        "photos": ["a.jpg", "b.png"],
+        "none": None,
+    },
+    "steps": {"me": {"account": "demo_user"}, "up": {"items": [{"id": "x"}]}},
+}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ vars.count }}", 5),
+        ("{{ vars.photos }}", ["a.jpg", "b.png"]),
+        ("{{vars.title}}", "Holiday"),
+        ("{{ steps.up.items[*].id }}", ["x"]),
+        ("{{ vars.none }}", None),
+    ],
+    ids=["number", "list", "no-spaces", "projection", "explicit-null"],
+)
+def test_a_lone_template_keeps_the_type(template: str, expected: Any) -> None:
+    assert render(template, CONTEXT) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ vars.title }} by {{ steps.me.account }}", "Holiday by demo_user"),
+        ("{{ vars.count }} photos", "5 photos"),
+        ("list: {{ vars.photos }}", 'list: ["a.jpg", "b.png"]'),
+        ("{{ '{{' }} is literal", "{{ is literal"),
+        ("no template", "no template"),
+    ],
+    ids=["two-parts", "number-in-text", "list-in-text", "escaped-braces", "plain"],
+)
+def test_a_template_inside_text_renders_as_text(template: str, expected: str) -> None:
+    assert render(template, CONTEXT) == expected
+
+
+def test_rendering_walks_mappings_and_lists() -> None:
+    value = {"ids": ["{{ steps.up.items[0].id }}"], "n": "{{ vars.count }}"}
+    assert render(value, CONTEXT) == {"ids": ["x"], "n": 5}
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{{ vars.missing }}", "nothing is called `vars.missing`"),
+        ("{{ steps.nope.id }}", "nothing is called `steps.nope`"),
+        ("{{ vars.photos[5] }}", "gave no value"),
+        ("Title: {{ vars.none }}", "null and cannot be put in text"),
+    ],
+    ids=["missing-var", "missing-step", "past-the-end", "null-in-text"],
+)
+def test_an_undefined_reference_is_an_error_not_empty(
+    template: str, words: str
+) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render(template, CONTEXT)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("{{ vars.title", "has no closing `}}`"),
+        ("{{ data[?x = 1] }}", "not valid JMESPath"),
+        ("{{ }}", "empty"),
+    ],
+    ids=["unclosed", "bad-jmespath", "empty"],
+)
+def test_bad_templates_fail_to_parse(text: str, words: str) -> None:
+    with pytest.raises(ExpressionSyntaxError, match=words):
+        parse_template(text)
+
+
+def test_closing_braces_inside_quotes_do_not_end_a_template() -> None:
+    assert render("{{ join('}}', vars.photos) }}", CONTEXT) == "a.jpg}}b.png"
+
+
+@pytest.mark.parametrize(
+    ("expression", "paths"),
+    [
+        ("steps.up.items[*].id", [("steps", "up", "items")]),
+        ("contains(data[*].id, steps.a.b)", [("data",), ("steps", "a", "b")]),
+        ("data[?size > `10`].id", [("data",)]),
+        ("item.title || vars.title", [("item", "title"), ("vars", "title")]),
+    ],
+    ids=["projection", "function", "filter-reads-elements", "or"],
+)
+def test_root_paths_name_what_is_read_from_the_context(
+    expression: str, paths: list[tuple[str, ...]]
+) -> None:
+    assert compile_expression(expression).root_paths() == paths
+
+
+def test_date_functions_turn_dates_into_imgur_times() -> None:
+    assert compile_expression("to_epoch('2024-01-01')").search({}) == 1704067200
+    back = compile_expression("from_epoch(`1704067200`)").search({})
+    assert back == "2024-01-01T00:00:00+00:00"
