@@ -167,6 +167,8 @@ class Catalog:
         """Names close to `name`, best first."""
         names = list(self._by_name)
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        if close and difflib.SequenceMatcher(None, name, close[0]).ratio() > 0.9:
+            return close[:1]  # one obvious typo: no need for runners-up
         if close:
             return close
         tail = name.rsplit(".", 1)[-1]

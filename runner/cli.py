@@ -15,7 +15,7 @@ import click
 
 from runner import __version__
 from runner.catalog import Catalog, Endpoint, load_catalog
-from runner.console import StepPrinter, problems_text, summary
+from runner.console import StepPrinter, problems_text, sandbox_banner, summary
 from runner.describe import endpoint_details, endpoint_list, matching
 from runner.errors import ConfigError, ExitCode, InvalidPlaybook, PlaybookError
 from runner.executor import Status
@@ -71,7 +71,55 @@ def playbook_options(command: F) -> F:
     return command
 
 
-@click.group(epilog=EXIT_CODES_HELP)
+class PlaybookGroup(click.Group):
+    """Turns the core's errors into messages and exit codes, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except InvalidPlaybook as error:
+            click.echo(problems_text(error.problems, f"{error}:"), err=True)
+            ctx.exit(ExitCode.INVALID)
+        except ConfigError as error:
+            _error(str(error))
+            ctx.exit(ExitCode.INVALID)
+        except PlaybookError as error:
+            _error(str(error))
+            ctx.exit(ExitCode.STEP_FAILED)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; the report keeps what was done.", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except Exception:
+            _internal_error(ctx)
+            ctx.exit(ExitCode.INTERNAL)
+
+
+class NotFound(click.ClickException):
+    """A name on the command line that matches nothing."""
+
+    exit_code = ExitCode.INVALID
+
+
+def _error(message: str) -> None:
+    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+
+
+def _internal_error(ctx: click.Context) -> None:
+    state = ctx.obj or {}
+    if state.get("debug"):
+        redactor: Redactor = state.get("redactor") or Redactor()
+        click.echo(redactor.text(traceback.format_exc()), err=True)
+        return
+    click.echo(
+        "imgur-playbook failed unexpectedly; run again with --debug "
+        "and report what it prints.",
+        err=True,
+    )
+
+
+@click.group(cls=PlaybookGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="imgur-playbook")
 @click.option(
     "-v", "--verbose", count=True, help="-v: a line per API call; -vv: debug."
@@ -173,24 +221,19 @@ def validate_command(
 
 @cli.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option(
+    "--port", default=8765, show_default=True, type=int, help="0 picks a free port."
+)
 def sandbox_command(host: str, port: int) -> None:
     """Serve the local Imgur sandbox in the foreground until Ctrl-C."""
+    # Imported here: the sandbox pulls in werkzeug and Pillow, which the
+    # other commands do not need at start-up.
     from runner import sandbox
 
-    click.echo(
-        f"Imgur sandbox on http://{host}:{port}  (LowCodeAPI style under /imgur)"
-    )
-    click.echo(f"  IMGUR_CLIENT_ID={sandbox.DEMO_CLIENT_ID}")
-    click.echo(
-        f"  IMGUR_ACCESS_TOKEN={sandbox.DEMO_ACCESS_TOKEN}  (user {sandbox.DEMO_USER})"
-    )
-    click.echo(f"  LOWCODEAPI_API_TOKEN={sandbox.DEMO_API_TOKEN}")
-    click.echo(
-        "Run a playbook against it with --target sandbox --base-url "
-        f"http://{host}:{port}"
-    )
-    sandbox.serve(host, port)
+    def announce(started: sandbox.Sandbox) -> None:
+        click.echo(sandbox_banner(started.url), nl=False)
+
+    sandbox.serve(host, port, on_ready=announce)
 
 
 @cli.command("endpoints")
@@ -212,7 +255,7 @@ def endpoints_command(words: tuple[str, ...]) -> None:
         return
     found = matching(catalog, words)
     if not found:
-        raise click.ClickException(f"no endpoint matches {' '.join(words)!r}")
+        raise NotFound(f"no endpoint matches {' '.join(words)!r}")
     click.echo(endpoint_list(found))
 
 
@@ -221,7 +264,7 @@ def _endpoint(catalog: Catalog, name: str) -> Endpoint:
     if endpoint is None:
         close = catalog.suggest(name)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise click.ClickException(f"no endpoint {name!r}{hint}")
+        raise NotFound(f"no endpoint {name!r}{hint}")
     return endpoint
 
 
@@ -248,41 +291,6 @@ def _installed(package: str) -> str:
         return "not installed"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI and turn every outcome into an exit code."""
-    state: dict[str, Any] = {"redactor": Redactor(), "debug": False}
-    try:
-        result = cli.main(
-            args=argv, prog_name="imgur-playbook", standalone_mode=False, obj=state
-        )
-    except click.exceptions.Exit as done:
-        return int(done.exit_code)
-    except click.ClickException as error:
-        error.show()
-        return ExitCode.INVALID
-    except click.exceptions.Abort:
-        click.echo("Interrupted.", err=True)
-        return ExitCode.INTERRUPTED
-    except InvalidPlaybook as error:
-        click.echo(problems_text(error.problems, f"{error}:"), err=True)
-        return ExitCode.INVALID
-    except ConfigError as error:
-        click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
-        return ExitCode.INVALID
-    except PlaybookError as error:
-        click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
-        return ExitCode.STEP_FAILED
-    except KeyboardInterrupt:
-        click.echo("Interrupted; the report keeps what was done.", err=True)
-        return ExitCode.INTERRUPTED
-    except Exception:
-        if state["debug"]:
-            click.echo(state["redactor"].text(traceback.format_exc()), err=True)
-        else:
-            click.echo(
-                "imgur-playbook failed unexpectedly; run again with --debug "
-                "and report what it prints.",
-                err=True,
-            )
-        return ExitCode.INTERNAL
-    return int(result or 0)
+def main() -> None:
+    """The `imgur-playbook` console script."""
+    cli(prog_name="imgur-playbook")

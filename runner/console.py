@@ -25,7 +25,7 @@ def step_line(result: StepResult) -> str:
     head = click.style(f"{mark:>4}", fg=colour, bold=True)
     line = f"{head}  {result.id:<16} {result.call:<28}"
     if result.http_status is not None:
-        line += f" {result.method} {result.http_status} {result.duration:6.2f}s"
+        line += f" {result.method:<6} {result.http_status} {result.duration:6.2f}s"
     if result.error:
         line += "\n" + click.style(f"        {result.error}", fg=colour)
     return line
@@ -62,5 +62,27 @@ class StepPrinter:
         self.redactor = redactor
         self.echo = echo
 
+    def run_started(self, run: RunResult) -> None:
+        where = run.target
+        if run.target == "sandbox":
+            where += " (local rehearsal: nothing reaches Imgur)"
+        self.echo(f"Running {run.playbook.name} on {where}")
+
     def step_finished(self, run: RunResult, result: StepResult) -> None:
         self.echo(self.redactor.text(step_line(result)))
+
+
+def sandbox_banner(url: str) -> str:
+    """How to use a sandbox served in the foreground (demo credentials are public)."""
+    from runner import sandbox
+
+    return (
+        f"Imgur sandbox on {url} (the LowCodeAPI style under {url}/imgur)\n"
+        f"Signed in as {sandbox.DEMO_USER} with these demo credentials:\n"
+        f"  IMGUR_CLIENT_ID={sandbox.DEMO_CLIENT_ID}\n"
+        f"  IMGUR_ACCESS_TOKEN={sandbox.DEMO_ACCESS_TOKEN}\n"
+        f"  LOWCODEAPI_API_TOKEN={sandbox.DEMO_API_TOKEN}\n"
+        f"Rehearse a playbook on it:\n"
+        f"  imgur-playbook run PLAYBOOK --target sandbox --base-url {url}\n"
+        "Stop with Ctrl-C; everything it holds is forgotten.\n"
+    )

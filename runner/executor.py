@@ -71,6 +71,8 @@ class RunResult:
 class Observer(Protocol):
     """Told about each step as the run goes (the CLI prints, the report saves)."""
 
+    def run_started(self, run: RunResult) -> None: ...
+
     def step_finished(self, run: RunResult, result: StepResult) -> None: ...
 
 
@@ -124,6 +126,8 @@ class Executor:
     def run(self) -> RunResult:
         """Run every step until one fails; the result says what happened."""
         self.result.status = Status.SUCCEEDED
+        for observer in self.observers:
+            observer.run_started(self.result)
         try:
             for step, result in zip(
                 self.playbook.steps, self.result.steps, strict=True

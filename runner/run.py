@@ -15,7 +15,13 @@ from runner.executor import Executor, Observer, RunResult, StepResult
 from runner.playbook import Playbook, load_playbook
 from runner.redact import Redactor
 from runner.report import default_report_path, write_report
-from runner.targets import Credentials, Target, open_transport, target_problems
+from runner.targets import (
+    Credentials,
+    Target,
+    open_transport,
+    require_credentials,
+    target_problems,
+)
 
 
 @dataclass
@@ -58,6 +64,7 @@ def check(request: RunRequest) -> Playbook:
     )
     if request.target is not None:
         credentials = Credentials.from_env(request.env)
+        require_credentials(request.target, credentials)
         problems = target_problems(playbook, request.target, credentials)
         if problems:
             raise InvalidPlaybook(problems)
@@ -124,6 +131,9 @@ class ReportWriter:
         if self.path is None:
             self.path = default_report_path(result)
         return self.path
+
+    def run_started(self, run: RunResult) -> None:
+        self.write(run)
 
     def step_finished(self, run: RunResult, result: StepResult) -> None:
         self.write(run)

@@ -60,6 +60,14 @@ class Credentials:
         return [v for v in (self.client_id, self.access_token, self.api_token) if v]
 
 
+def require_credentials(target: Target, credentials: Credentials) -> None:
+    """Raise ConfigError unless `target` has the credentials it cannot do without."""
+    if target is Target.LOWCODEAPI and not credentials.api_token:
+        raise ConfigError(f"set {API_TOKEN} to run through LowCodeAPI")
+    if target is Target.IMGUR and not credentials.values():
+        raise ConfigError(f"set {CLIENT_ID} or {ACCESS_TOKEN} to reach Imgur")
+
+
 def grants(target: Target, credentials: Credentials) -> set[Auth]:
     """The kinds of authorization a run on `target` can satisfy."""
     if target is Target.LOWCODEAPI:
@@ -140,16 +148,13 @@ def _transport(
     redactor: Redactor,
     base_url: str | None,
 ) -> Transport:
+    require_credentials(target, credentials)
     if target is Target.LOWCODEAPI:
-        if not credentials.api_token:
-            raise ConfigError(f"set {API_TOKEN} to run through LowCodeAPI")
         url = base_url or DEFAULT_BASE_URLS[target]
+        assert credentials.api_token is not None
         return LowCodeApiTransport(url, redactor, api_token=credentials.api_token)
     if target is Target.SANDBOX:
-        assert base_url is not None
         credentials = _sandbox_credentials(credentials)
-    elif not (credentials.client_id or credentials.access_token):
-        raise ConfigError(f"set {CLIENT_ID} or {ACCESS_TOKEN} to reach Imgur")
     transport = ImgurTransport(
         base_url or DEFAULT_BASE_URLS[Target.IMGUR],
         redactor,

@@ -220,7 +220,7 @@ def reply_error(reply: Reply) -> ApiError | None:
     return ApiError(
         f"{reply.method} {reply.url} failed with HTTP {status}: {message}",
         http_status=status,
-        retryable=status == 429 or status >= 500,
+        retryable=status == 429 or (status >= 500 and status != 501),
         retry_after=_retry_after(reply.headers),
     )
 
@@ -345,7 +345,7 @@ class LowCodeApiTransport(Transport):
         params = [("api_token", self.api_token)]
         params += [(k, wire_text(v)) for k, v in call.values("query")]
         if url_format == "new":
-            path = fill_path(endpoint.path, path_args)
+            path = fill_path(endpoint.lowcodeapi.path, path_args)
         else:
             path = endpoint.lowcodeapi.old_path
             params += [(k, wire_text(v)) for k, v in path_args.items()]

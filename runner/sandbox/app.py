@@ -1,0 +1,106 @@
+"""The Imgur API as a WSGI application: route, authorize, charge, handle, wrap."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from runner.catalog import Auth, Catalog, load_catalog
+from runner.sandbox import handlers
+from runner.sandbox.auth import NOBODY, Caller, authorize, identify
+from runner.sandbox.bodies import ApiRequest, read_args, read_files
+from runner.sandbox.context import Context
+from runner.sandbox.envelope import failure, success
+from runner.sandbox.errors import ImgurError
+from runner.sandbox.ratelimit import RateLimiter, cost
+from runner.sandbox.registry import handler_for
+from runner.sandbox.routing import Route, routes_for
+from runner.sandbox.store import Store
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+class ImgurApp:
+    """Answers Imgur API requests from the store, one at a time."""
+
+    def __init__(
+        self, store: Store, limiter: RateLimiter, catalog: Catalog | None = None
+    ) -> None:
+        handlers.load()
+        self.store = store
+        self.limiter = limiter
+        self.routes = routes_for(catalog or load_catalog())
+        # The server answers on many threads; the store is not thread-safe.
+        self.lock = threading.Lock()
+        self._error_ids = itertools.count(1)
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        with ApiRequest(environ) as request:  # closes uploaded files' temp files
+            response = self.respond(request)
+        return response(environ, start_response)
+
+    def respond(self, request: Request) -> Response:
+        """The answer to `request`, rate-limit headers included."""
+        address = request.remote_addr or "unknown"
+        try:
+            response = self._answer(request, address)
+        except ImgurError as error:
+            response = self._failure(request, error)
+        except HTTPException as error:  # werkzeug's own, e.g. a body too large
+            reason = error.description or error.name
+            response = self._failure(request, ImgurError(error.code or 400, reason))
+        except Exception:
+            logger.exception("sandbox failed on %s %s", request.method, request.path)
+            response = self._failure(request, ImgurError(500, "Internal error"))
+        with self.lock:
+            post = request.method == "POST"
+            response.headers.update(self.limiter.headers(address, post))
+        logger.debug("%s %s -> %s", request.method, request.path, response.status_code)
+        return response
+
+    def _answer(self, request: Request, address: str) -> Response:
+        route, path_args = self.routes.match(request.method, request.path)
+        args = {**read_args(request), **path_args}
+        with self.lock:
+            caller = self._caller(route, request)
+            authorize(route.auth, caller, path_args)
+            post = request.method == "POST"
+            self.limiter.charge(address, cost(route.endpoint), post)
+            context = Context(
+                endpoint=route.endpoint,
+                store=self.store,
+                caller=caller,
+                args=args,
+                files=read_files(request),
+                credits=self.limiter.credits(address),
+                lock=self.lock,
+            )
+            data = self._handle(route, context)
+        return data if isinstance(data, Response) else success(request.path, data)
+
+    def _caller(self, route: Route, request: Request) -> Caller:
+        if route.auth is Auth.NONE:
+            return NOBODY
+        return identify(request.headers.get("Authorization"), self.store)
+
+    def _handle(self, route: Route, context: Context) -> Any:
+        handler = handler_for(route)
+        if handler is None:
+            names = " or ".join(e.name for e in route.endpoints)
+            raise ImgurError(501, f"The sandbox does not implement {names} yet")
+        return handler(context)
+
+    def _failure(self, request: Request, error: ImgurError) -> Response:
+        error_id = f"imgur-sandbox/{next(self._error_ids)}"
+        return failure(error, request.method, request.path, error_id)

@@ -1,0 +1,203 @@
+"""The LowCodeAPI proxy in front of the sandbox's Imgur, mounted at ``/imgur``.
+
+It checks the ``api_token`` query value, finds the Imgur route in either URL
+format, and forwards the call to Imgur as a new request carrying the Bearer
+token of the account bound to that api_token. Imgur's answer comes back
+wrapped: ``{"data": <Imgur body>}``, or for an error
+``{"data": {"error": {"message", "code"}}}``, with Imgur's status and
+rate-limit headers.
+
+The new URL format is the Imgur path (``/imgur/3/album/abc``); the old one is
+a fixed path of lowercase words with the values in the query
+(``/imgur/3/album/albumhash?albumHash=abc``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from runner.catalog import Catalog, Endpoint, load_catalog
+from runner.sandbox.app import ImgurApp
+from runner.sandbox.bodies import ApiRequest
+from runner.sandbox.envelope import json_response
+from runner.sandbox.errors import ImgurError
+from runner.sandbox.routing import PLACEHOLDER
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+FORMATS = frozenset({"new", "old"})
+TOKEN_PREFIX = "at_"
+INVALID_API_TOKEN = "A valid API token is required to access this API."
+NO_CREDENTIAL = "No Imgur account is connected to this API token."
+PASSED_HEADERS = ("x-ratelimit-", "x-post-rate-limit-", "retry-after")
+
+
+class LowCodeApiFront:
+    """Answers ``/imgur/...`` the way LowCodeAPI does, by asking the Imgur app."""
+
+    def __init__(
+        self,
+        imgur: ImgurApp,
+        api_tokens: Mapping[str, str],
+        formats: Collection[str] = FORMATS,
+        catalog: Catalog | None = None,
+    ) -> None:
+        unknown = set(formats) - FORMATS
+        if unknown:
+            raise ValueError(f"unknown LowCodeAPI URL formats: {sorted(unknown)}")
+        self.imgur = imgur
+        self.store = imgur.store
+        self.api_tokens = dict(api_tokens)
+        self.formats = frozenset(formats)
+        self._new, self._old = _formats(catalog or load_catalog())
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        with ApiRequest(environ) as request:
+            response = self.respond(request)
+        return response(environ, start_response)
+
+    def respond(self, request: Request) -> Response:
+        try:
+            with self.imgur.lock:  # the store is shared with the Imgur app
+                token = self._bearer(request.args.get("api_token"))
+            path = self._imgur_path(request)
+            return self._forward(request, path, token)
+        except ImgurError as error:
+            return _error(error.status, error.message)
+        except Exception:
+            logger.exception("LowCodeAPI front failed on %s", request.path)
+            return _error(500, "Internal error")
+
+    def _bearer(self, api_token: str | None) -> str:
+        if not api_token or not api_token.startswith(TOKEN_PREFIX):
+            raise ImgurError(401, INVALID_API_TOKEN)
+        username = self.api_tokens.get(api_token)
+        if username is None:
+            raise ImgurError(401, INVALID_API_TOKEN)
+        account = self.store.account(username)
+        token = self.store.live_token(account) if account else None
+        if token is None:
+            raise ImgurError(403, NO_CREDENTIAL)
+        return token
+
+    def _imgur_path(self, request: Request) -> str:
+        """The Imgur path for the request, in whichever format it came."""
+        if "old" in self.formats:
+            endpoint = self._old.get((request.method, request.path))
+            if endpoint is not None and _has_path_values(endpoint, request.args):
+                return _old_format_target(endpoint, request.args)
+        if "new" in self.formats and self._new_format_offers(request):
+            return request.path
+        raise ImgurError(404, f"No route for {request.method} /imgur{request.path}")
+
+    def _new_format_offers(self, request: Request) -> bool:
+        try:
+            self._new.match(request.path, request.method)
+        except HTTPException:
+            return False
+        return True
+
+    def _forward(self, request: Request, path: str, token: str) -> Response:
+        query = [(k, v) for k, v in request.args.items(multi=True) if k != "api_token"]
+        builder = EnvironBuilder(
+            path=quote(path),
+            method=request.method,
+            query_string=urlencode(query),
+            headers=[("Authorization", f"Bearer {token}")],
+            data=request.get_data(),
+            content_type=request.content_type,
+            environ_base={"REMOTE_ADDR": request.remote_addr or "unknown"},
+        )
+        try:
+            answer = Response.from_app(self.imgur, builder.get_environ())
+        finally:
+            builder.close()
+        return _wrapped(answer)
+
+
+@cache
+def _formats(
+    catalog: Catalog,
+) -> tuple[MapAdapter, dict[tuple[str, str], Endpoint]]:
+    """The routes LowCodeAPI offers: a map of new-format paths, old paths."""
+    offered = [e for e in catalog if e.lowcodeapi is not None]
+    return _new_format_map(offered).bind("lowcodeapi"), _old_format_paths(offered)
+
+
+def _new_format_map(endpoints: list[Endpoint]) -> Map:
+    rules: dict[tuple[str, str], Rule] = {}
+    for endpoint in endpoints:
+        assert endpoint.lowcodeapi is not None
+        template = endpoint.lowcodeapi.path
+        key = (endpoint.method, PLACEHOLDER.sub("{}", template))
+        path = PLACEHOLDER.sub(r"<\1>", template)
+        rules.setdefault(key, Rule(path, methods=[endpoint.method]))
+    return Map(list(rules.values()), strict_slashes=False, merge_slashes=False)
+
+
+def _old_format_paths(endpoints: list[Endpoint]) -> dict[tuple[str, str], Endpoint]:
+    paths: dict[tuple[str, str], Endpoint] = {}
+    for endpoint in endpoints:
+        assert endpoint.lowcodeapi is not None
+        paths[(endpoint.method, endpoint.lowcodeapi.old_path)] = endpoint
+    return paths
+
+
+def _has_path_values(endpoint: Endpoint, query: Mapping[str, str]) -> bool:
+    # A user named "username" has a new-format path equal to an old-format
+    # one; the old format always names its required values in the query.
+    return all(p.name in query for p in endpoint.in_place("path") if p.required)
+
+
+def _old_format_target(endpoint: Endpoint, query: Mapping[str, str]) -> str:
+    assert endpoint.lowcodeapi is not None
+    path = endpoint.lowcodeapi.path
+    for param in endpoint.in_place("path"):
+        value = query.get(param.name, param.default)
+        path = path.replace("{" + param.name + "}", str(value))
+    return path
+
+
+def _wrapped(answer: Response) -> Response:
+    body = answer.get_json(silent=True)
+    if answer.status_code < 400:
+        response = json_response({"data": body}, answer.status_code)
+    else:
+        response = _error(answer.status_code, _message(body))
+    for name, value in answer.headers.items():
+        if name.lower().startswith(PASSED_HEADERS):
+            response.headers[name] = value
+    return response
+
+
+def _error(status: int, message: str) -> Response:
+    return json_response(
+        {"data": {"error": {"message": message, "code": status}}}, status
+    )
+
+
+def _message(body: Any) -> str:
+    """Imgur's error text from its envelope or from a JSON:API ``errors`` list."""
+    if not isinstance(body, dict):
+        return "Error"
+    data = body.get("data")
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return str(data["error"])
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return str(errors[0].get("detail", "Error"))
+    return "Error"

@@ -1,0 +1,134 @@
+"""Creating, reading and deleting albums, for accounts and anonymously."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.sandbox import Sandbox
+
+from .support import ARTIST, BEARER, CLIENT, Imgur, upload
+
+# samples/gallery_album.json without the gallery-only fields, as /3/album answers.
+ALBUM_FIELDS = {
+    "account_id", "account_url", "ad_config", "cover", "cover_edited",
+    "cover_height", "cover_width", "datetime", "description", "favorite", "id",
+    "images", "images_count", "in_gallery", "include_album_ads", "is_ad",
+    "is_album", "layout", "link", "nsfw", "privacy", "section", "title", "views",
+}  # fmt: skip
+GALLERY_ONLY = {"ups", "downs", "points", "score", "comment_count", "vote", "topic"}
+
+
+def test_an_account_makes_an_album_of_its_images(imgur: Imgur) -> None:
+    ids = [upload(imgur, BEARER)["id"] for _ in range(2)]
+    data = {"ids[]": ids, "title": "Trip", "privacy": "secret", "cover": ids[1]}
+
+    created = imgur.post("/3/album", BEARER, data=data).json()["data"]
+    album = imgur.get(f"/3/album/{created['id']}", BEARER).json()["data"]
+
+    assert set(created) == {"id", "deletehash"}
+    assert [image["id"] for image in album["images"]] == ids
+    assert (album["title"], album["privacy"], album["cover"]) == (
+        "Trip",
+        "secret",
+        ids[1],
+    )
+    assert album["images_count"] == 2
+    assert album["account_url"] == "demo_user"
+    assert album["link"] == f"https://imgur.com/a/{created['id']}"
+    assert album["deletehash"] == created["deletehash"]
+
+
+def test_an_album_has_imgurs_fields(imgur: Imgur) -> None:
+    album = imgur.get("/3/album/Hol1d4y", CLIENT).json()["data"]
+
+    assert set(album) == ALBUM_FIELDS
+    assert not GALLERY_ONLY & set(album)
+    assert set(album["images"][0]) == set(upload(imgur, CLIENT)) - {
+        "deletehash",
+        "name",
+    }
+
+
+def test_an_anonymous_album_takes_deletehashes(imgur: Imgur, sandbox: Sandbox) -> None:
+    image = upload(imgur, CLIENT)
+
+    data = {"deletehashes[]": [image["deletehash"]]}
+    created = imgur.post("/3/album", CLIENT, data=data).json()["data"]
+
+    album = sandbox.store.albums[created["id"]]
+    assert (album.owner, album.image_ids) == (None, [image["id"]])
+
+
+def test_adding_by_id_needs_an_account(imgur: Imgur) -> None:
+    image_id = upload(imgur, CLIENT)["id"]
+
+    answer = imgur.post("/3/album", CLIENT, data={"ids[]": [image_id]})
+
+    assert answer.status_code == 401
+
+
+def test_an_account_adds_only_its_own_images(imgur: Imgur) -> None:
+    answer = imgur.post("/3/album", ARTIST, data={"ids[]": ["vnKe11t"]})
+
+    assert answer.status_code == 403
+    assert answer.json()["data"]["error"].startswith("You must own all the image ids")
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"privacy": "everyone"}, 400),
+        ({"layout": "spiral"}, 400),
+        ({"ids[]": ["NoSuch1"]}, 404),
+        ({"deletehashes[]": ["x" * 15]}, 404),
+        ({"cover": "vnKe11t"}, 400),
+    ],
+    ids=["bad-privacy", "bad-layout", "unknown-id", "unknown-deletehash", "bad-cover"],
+)
+def test_a_bad_album_is_not_made(
+    imgur: Imgur, sandbox: Sandbox, data: dict[str, object], status: int
+) -> None:
+    before = set(sandbox.store.albums)
+
+    answer = imgur.post("/3/album", BEARER, data=data)
+
+    assert answer.status_code == status
+    assert set(sandbox.store.albums) == before
+
+
+def test_listing_an_albums_images(imgur: Imgur) -> None:
+    answer = imgur.get("/3/album/Hol1d4y/images", CLIENT)
+
+    assert [image["id"] for image in answer.json()["data"]] == ["vnKe11t", "Bq3xT9a"]
+
+
+def test_deleting_an_album_leaves_its_images(imgur: Imgur, sandbox: Sandbox) -> None:
+    answer = imgur.delete("/3/album/Hol1d4y", BEARER)
+
+    assert answer.json()["data"] is True
+    assert "Hol1d4y" not in sandbox.store.albums
+    assert {"vnKe11t", "Bq3xT9a"} <= set(sandbox.store.images)
+    assert imgur.get("/3/album/Hol1d4y", CLIENT).status_code == 404
+
+
+def test_an_anonymous_album_is_deleted_by_deletehash_only(imgur: Imgur) -> None:
+    created = imgur.post("/3/album", CLIENT).json()["data"]
+
+    by_id = imgur.delete(f"/3/album/{created['id']}", CLIENT)
+    by_hash = imgur.delete(f"/3/album/{created['deletehash']}", CLIENT)
+
+    assert by_id.status_code == 401
+    assert by_hash.status_code == 200
+
+
+def test_an_account_cannot_delete_anothers_album(imgur: Imgur) -> None:
+    assert imgur.delete("/3/album/Hol1d4y", ARTIST).status_code == 403
+
+
+def test_an_unknown_album_is_a_404(imgur: Imgur) -> None:
+    answer = imgur.get("/3/album/NoSuch1/images", CLIENT)
+
+    assert answer.status_code == 404
+    assert (
+        answer.json()["data"]["error"] == "Unable to find an album with the id, NoSuch1"
+    )
