@@ -26,7 +26,7 @@ def account_json(account: Account, viewer: Account | None) -> dict[str, Any]:
         "url": account.username,
         "bio": account.bio,
         "avatar": f"{user_url}/avatar?maxwidth=290",
-        "avatar_name": "default/" + account.username[0].upper(),
+        "avatar_name": avatar_name(account),
         "cover": f"{user_url}/cover?maxwidth=2560",
         "cover_name": "default/1-space",
         "reputation": account.reputation,
@@ -36,6 +36,11 @@ def account_json(account: Account, viewer: Account | None) -> dict[str, Any]:
         "user_follow": {"status": False},
         "is_blocked": viewer is not None and account.username in viewer.blocked,
     }
+
+
+def avatar_name(account: Account) -> str:
+    """The chosen avatar, else Imgur's default: the username's first letter."""
+    return account.avatar or "default/" + account.username[0].upper()
 
 
 def image_link(image: Image) -> str:
@@ -140,6 +145,29 @@ def album_json(
 def album_images(album: Album, store: Store) -> list[Image]:
     """The album's images in album order."""
     return [store.images[i] for i in album.image_ids if i in store.images]
+
+
+def settings_json(account: Account, store: Store) -> dict[str, Any]:
+    """The Account Settings model, which only the account itself sees."""
+    settings = account.settings
+    blocked = (store.account(name) for name in account.blocked)
+    return {
+        "account_url": account.username,
+        "email": settings.email,
+        "public_images": settings.public_images,
+        "album_privacy": settings.album_privacy,
+        "pro_expiration": False,
+        "accepted_gallery_terms": settings.accepted_gallery_terms,
+        "active_emails": [settings.email],
+        "messaging_enabled": settings.messaging_enabled,
+        "blocked_users": [
+            {"blocked_id": other.id, "blocked_url": other.username}
+            for other in blocked
+            if other is not None
+        ],
+        "show_mature": settings.show_mature,
+        "first_party": False,  # true only for Imgur's own apps
+    }
 
 
 def _ad_config() -> dict[str, Any]:

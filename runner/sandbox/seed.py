@@ -2,10 +2,15 @@
 
 ``demo_user`` (the account the demo credentials sign in as, id 10000001 as in
 the samples) has two images and an album. Around it: an artist with gallery
-posts, two spam accounts commenting on them, and a gallery poster, so that
+posts (in Most Viral), two spam accounts commenting on them, and a gallery
+poster with a post pulled from r/aww, so that
 account-maintenance playbooks (block the spammers, tidy titles, follow tags)
 have something to act on. Seeded items have fixed ids, so that examples can
 name them; everything created later gets ids from the seeded generator.
+
+``demo_user`` also has comments on the artist's posts with replies to them
+(and reply notifications), favourites in and out of the gallery, and the
+password :data:`DEMO_PASSWORD` for ``account.delete_me``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from runner.sandbox.store import (
     Comment,
     GalleryPost,
     Image,
+    Notification,
     Store,
     Tag,
 )
@@ -28,6 +34,10 @@ DEMO_ALBUM_ID = "Hol1d4y"
 ARTIST_IMAGE_IDS = ("Art0001", "Art0002", "Art0003")
 ARTIST_ALBUM_ID = "ArtAlb1"
 SPAM_USERS = ("spam_bot_1", "spam_bot_2")
+REDDIT_IMAGE_ID = "Aww0001"
+# What account.delete_me takes as demo_user's password: a rehearsal value,
+# public like the demo tokens, not a secret.
+DEMO_PASSWORD = "sandbox-password"
 
 # 2020-11-04 and onwards: the seeded items predate anything a run creates.
 SEEDED_AT = 1_604_534_973
@@ -53,11 +63,14 @@ def seed_demo(store: Store) -> None:
     _artist_content(store)
     _tags(store)
     _spam(store)
+    _demo_conversation(store, demo)
+    _reddit(store)
 
 
 def _accounts(store: Store) -> Account:
     demo = store.add_account(DEMO_USER, account_id=10_000_001, created=1_490_305_680)
     demo.reputation = 4
+    demo.password = DEMO_PASSWORD
     store.add_account("gallery_poster", account_id=10_000_002, created=1_400_000_000)
     artist = store.add_account(
         "friendly_artist", account_id=10_000_003, created=1_420_000_000
@@ -123,12 +136,13 @@ def _share(
     post = GalleryPost(item_id, is_album, owner.username, title, SEEDED_AT + 3600)
     post.tags = ["cats", "art"]
     post.votes = {"gallery_poster": "up", DEMO_USER: "up"}
+    post.in_most_viral = True
     store.gallery[item_id] = post
 
 
 def _tags(store: Store) -> None:
     for name, description in (("cats", "All the cats"), ("art", "Made by hand")):
-        store.tags[name] = Tag(name, name, description)
+        store.tags[name] = Tag(name, name, description, whitelisted=True)
 
 
 def _spam(store: Store) -> None:
@@ -139,3 +153,39 @@ def _spam(store: Store) -> None:
         store.comments[comment_id] = Comment(
             comment_id, item_id, spammer, text, SEEDED_AT + 7200 + number
         )
+
+
+def _demo_conversation(store: Store, demo: Account) -> None:
+    # demo_user's own comments, the artist's replies (one already seen) and
+    # favourites in and out of the gallery, for the account.* lists to show.
+    first = _comment(store, ARTIST_IMAGE_IDS[0], DEMO_USER, "What a sleepy cat!")
+    _comment(store, ARTIST_ALBUM_ID, DEMO_USER, "The whole set is lovely.", True)
+    for viewed, text in ((True, "Thank you!"), (False, "She sleeps all day.")):
+        reply = _comment(store, first.item_id, "friendly_artist", text)
+        reply.parent_id = first.id
+        number = max(store.notifications, default=0) + 1
+        store.notifications[number] = Notification(number, DEMO_USER, reply.id, viewed)
+    demo.favorites[:0] = [ARTIST_ALBUM_ID, ARTIST_IMAGE_IDS[2]]
+
+
+def _comment(
+    store: Store, item_id: str, author: str, text: str, on_album: bool = False
+) -> Comment:
+    number = max(store.comments, default=FIRST_COMMENT_ID - 1) + 1
+    when = SEEDED_AT + 10_800 + (number - FIRST_COMMENT_ID) * 60
+    comment = Comment(number, item_id, author, text, when, on_album=on_album)
+    store.comments[number] = comment
+    return comment
+
+
+def _reddit(store: Store) -> None:
+    # A post pulled from r/aww, for the /gallery/r/ routes.
+    poster = store.account("gallery_poster")
+    assert poster is not None
+    picture = Picture(REDDIT_IMAGE_ID, "", "image/jpeg", 1200, 900, 210_000)
+    image = _add(store, poster, picture, 10)
+    title, shared = "Found him like this", SEEDED_AT + 5400
+    post = GalleryPost(image.id, False, poster.username, title, shared)
+    post.section, post.tags = "aww", ["aww", "cats"]
+    post.votes = {"friendly_artist": "up"}
+    store.gallery[image.id] = post

@@ -55,6 +55,10 @@ class Account:
     favorites: list[str] = field(default_factory=list)  # item ids, newest first
     tokens: dict[str, float | None] = field(default_factory=dict)  # -> expiry
     refresh_tokens: set[str] = field(default_factory=set)
+    password: str | None = None  # None: the account cannot delete itself
+    avatar: str | None = None  # an available avatar's name; None: the default
+    email_verified: bool = True
+    verification_sent: int | None = None  # when the last verification mail went
 
 
 @dataclass
@@ -110,6 +114,7 @@ class Comment:
     on_album: bool = False
     deleted: bool = False
     votes: dict[str, str] = field(default_factory=dict)  # username -> up|down
+    reports: dict[int, int] = field(default_factory=dict)  # account id -> reason
 
 
 @dataclass
@@ -125,6 +130,9 @@ class GalleryPost:
     mature: bool = False
     tags: list[str] = field(default_factory=list)
     votes: dict[str, str] = field(default_factory=dict)  # username -> up|down
+    in_most_viral: bool = False  # else only in the User Submitted section
+    section: str | None = None  # the subreddit, for a post from Reddit
+    reports: dict[int, int] = field(default_factory=dict)  # account id -> reason
 
 
 @dataclass
@@ -134,6 +142,7 @@ class Tag:
     name: str
     display_name: str
     description: str = ""
+    whitelisted: bool = False  # curated by Imgur: one of the default tags
 
 
 @dataclass
@@ -234,6 +243,25 @@ class Store:
         account.tokens[token] = self.clock() + self.token_lifetime
         return token
 
+    def remove_account(self, account: Account) -> None:
+        """Forget `account` with its tokens, uploads, albums and gallery posts.
+
+        Its comments stay, marked deleted, so that replies keep their place.
+        """
+        name = account.username
+        del self.accounts[name.lower()]
+        for image in [i for i in self.images.values() if i.owner == name]:
+            self.delete_image(image)
+        for album in [a for a in self.albums.values() if a.owner == name]:
+            self.delete_album(album)
+        for post in [p for p in self.gallery.values() if p.owner == name]:
+            del self.gallery[post.id]
+        for comment in self.comments.values():
+            comment.deleted = comment.deleted or comment.author == name
+        for key, note in list(self.notifications.items()):
+            if note.account == name:
+                del self.notifications[key]
+
     # Images
 
     def add_image(
@@ -303,6 +331,29 @@ class Store:
         if image.id not in album.image_ids:
             album.image_ids.append(image.id)
         album.cover = album.cover or image.id
+
+    def remove_from_album(self, album: Album, image_id: str) -> None:
+        """Take an image out of `album`; a removed cover passes to the first left."""
+        if image_id in album.image_ids:
+            album.image_ids.remove(image_id)
+        if album.cover == image_id:
+            album.cover = album.image_ids[0] if album.image_ids else None
+
+    def replace_album_images(self, album: Album, images: list[Image]) -> None:
+        """Make `images` the album's only images, in order; the cover stays if kept."""
+        ids = [image.id for image in images]
+        album.image_ids = []
+        album.cover = album.cover if album.cover in ids else None
+        for image in images:
+            self.add_to_album(album, image)
+
+    def toggle_favorite(self, account: Account, item_id: str) -> bool:
+        """Favourite an image or album, or unfavourite it: True if now a favourite."""
+        if item_id in account.favorites:
+            account.favorites.remove(item_id)
+            return False
+        account.favorites.insert(0, item_id)  # newest first
+        return True
 
     def delete_album(self, album: Album) -> None:
         """Forget `album`; its images stay, as on Imgur."""

@@ -14,7 +14,8 @@ import pytest
 
 from runner.executor import RunResult, Status
 from runner.run import RunRequest, run
-from runner.sandbox import DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN, Sandbox
+from runner.sandbox import DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN, DEMO_USER, Sandbox
+from runner.sandbox.store import Account
 from runner.targets import Target
 
 from ..conftest import FAKE_CLIENT_ID, TargetSetup
@@ -30,6 +31,20 @@ SECRETS = {
 }
 
 RunPlaybook = Callable[..., RunResult]
+
+
+@pytest.fixture
+def demo(sandbox: Sandbox) -> Account:
+    """The demo account the transports act as."""
+    account = sandbox.store.account(DEMO_USER)
+    assert account is not None
+    return account
+
+
+@pytest.fixture
+def client_id_only(sandbox: Sandbox) -> TargetSetup:
+    """The imgur transport with an app's Client-ID and no account: anonymous."""
+    return TargetSetup(Target.IMGUR, sandbox.url, {"IMGUR_CLIENT_ID": FAKE_CLIENT_ID})
 
 
 @pytest.fixture(params=TRANSPORTS, ids=str)

@@ -206,3 +206,36 @@ def test_an_upload_into_someone_elses_album_is_refused(imgur: Imgur) -> None:
     answer = imgur.post("/3/upload", ARTIST, files=files, data={"album": "Hol1d4y"})
 
     assert answer.status_code == 403
+
+
+def test_favourites_are_newest_first(imgur: Imgur, sandbox: Sandbox) -> None:
+    first, second = upload(imgur, ARTIST)["id"], upload(imgur, ARTIST)["id"]
+
+    answers = [imgur.post(f"/3/image/{i}/favorite", ARTIST) for i in (first, second)]
+
+    artist = sandbox.store.account("friendly_artist")
+    assert artist is not None
+    assert [a.json()["data"] for a in answers] == ["favorited", "favorited"]
+    assert artist.favorites[:2] == [second, first]
+    assert imgur.get(f"/3/image/{first}", ARTIST).json()["data"]["favorite"] is True
+
+
+def test_favouriting_again_takes_it_out(imgur: Imgur, sandbox: Sandbox) -> None:
+    image_id = upload(imgur, ARTIST)["id"]
+    imgur.post(f"/3/image/{image_id}/favorite", ARTIST)
+
+    answer = imgur.post(f"/3/image/{image_id}/favorite", ARTIST)
+
+    artist = sandbox.store.account("friendly_artist")
+    assert artist is not None
+    assert answer.json()["data"] == "unfavorited"
+    assert image_id not in artist.favorites
+
+
+def test_favouriting_an_unknown_image_is_a_404(imgur: Imgur) -> None:
+    answer = imgur.post("/3/image/NoSuch1/favorite", BEARER)
+
+    assert answer.status_code == 404
+    assert (
+        answer.json()["data"]["error"] == "Unable to find an image with the id, NoSuch1"
+    )

@@ -1,4 +1,8 @@
-"""Album endpoints: create, read, list images, delete."""
+"""Album endpoints: create, read, update, change the images, favourite, delete.
+
+Every change takes the album's deletehash from anyone, or its id from the
+owner's Bearer (see :mod:`runner.sandbox.ownership`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from runner.sandbox.errors import (
     forbidden,
     not_found,
 )
+from runner.sandbox.handlers.images import favorite_answer
 from runner.sandbox.models import album_images, album_json, image_json
 from runner.sandbox.ownership import album_to_change
 from runner.sandbox.registry import handles
@@ -23,12 +28,15 @@ IDS_NEED_ACCOUNT = (
     "Authentication required to add images by id; anonymous albums take deletehashes[]"
 )
 NOT_OWNER = "You must own all the image ids to add them to an album"
+NO_IMAGES_NAMED = "Send the images as ids[] or deletehashes[]"
+NO_IDS_NAMED = "Send the ids[] of the images to remove"
+IMAGE_LISTS = ("ids", "deletehashes")
 
 
 @handles("album.create")
 def create(ctx: Context) -> dict[str, str]:
     """A new album of the caller's images (ids[]) or anyone's (deletehashes[])."""
-    images = _images_by_id(ctx) + _images_by_deletehash(ctx)
+    images = _named_images(ctx)
     privacy = _choice(ctx, "privacy", PRIVACIES)
     layout = _choice(ctx, "layout", LAYOUTS)
     cover = _cover(ctx, images)
@@ -42,6 +50,10 @@ def create(ctx: Context) -> dict[str, str]:
         ctx.store.add_to_album(album, image)
     album.cover = cover or album.cover
     return {"id": album.id, "deletehash": album.deletehash}
+
+
+def _named_images(ctx: Context) -> list[Image]:
+    return _images_by_id(ctx) + _images_by_deletehash(ctx)
 
 
 def _images_by_id(ctx: Context) -> list[Image]:
@@ -103,6 +115,17 @@ def list_images(ctx: Context) -> list[dict[str, Any]]:
     return [image_json(image, ctx.store, ctx.account) for image in images]
 
 
+@handles("album.get_image")
+def get_image(ctx: Context) -> dict[str, Any]:
+    """One image of the album; an image outside the album is not found there."""
+    album = _album(ctx)
+    key = str(ctx.args["imageHash"])
+    image = ctx.store.images.get(key)
+    if image is None or key not in album.image_ids:
+        raise not_found("image", key)
+    return image_json(image, ctx.store, ctx.account)
+
+
 def _album(ctx: Context) -> Album:
     key = str(ctx.args["albumHash"])
     album = ctx.store.albums.get(key)
@@ -111,8 +134,73 @@ def _album(ctx: Context) -> Album:
     return album
 
 
+@handles("album.update", "album.set_images", "album.set_images_anonymous")
+def update(ctx: Context) -> bool:
+    """Change the album's fields, and its images when ids[] or deletehashes[] come.
+
+    To Imgur, PUT and POST on /3/album/{hash} are one update: the "set album
+    images" of the Postman collection is an update sending only deletehashes.
+    Everything is checked before anything changes.
+    """
+    album = album_to_change(ctx, _album_key(ctx))
+    images = _named_images(ctx) if _names_images(ctx) else None
+    privacy = _choice(ctx, "privacy", PRIVACIES)
+    layout = _choice(ctx, "layout", LAYOUTS)
+    kept = album_images(album, ctx.store) if images is None else images
+    cover = _cover(ctx, kept)
+
+    if images is not None:
+        ctx.store.replace_album_images(album, images)
+    for field in ("title", "description"):
+        if field in ctx.args:
+            setattr(album, field, ctx.text(field))
+    album.privacy = privacy or album.privacy
+    album.layout = layout or album.layout
+    album.cover = cover or album.cover
+    return True
+
+
+def _album_key(ctx: Context) -> str:
+    # The anonymous twins name it albumDeleteHash; their shared route, albumHash.
+    return str(ctx.args["albumHash"])
+
+
+def _names_images(ctx: Context) -> bool:
+    return any(name in ctx.args for name in IMAGE_LISTS)
+
+
+@handles("album.add_images", "album.add_images_anonymous")
+def add_images(ctx: Context) -> bool:
+    """Append the named images; those already in the album keep their place."""
+    album = album_to_change(ctx, _album_key(ctx))
+    images = _named_images(ctx)
+    if not images:
+        raise bad_request(NO_IMAGES_NAMED)
+    for image in images:
+        ctx.store.add_to_album(album, image)
+    return True
+
+
+@handles("album.remove_images", "album.remove_images_anonymous")
+def remove_images(ctx: Context) -> bool:
+    """Take the ids[] out of the album; ids it does not hold are passed over."""
+    album = album_to_change(ctx, _album_key(ctx))
+    ids = ctx.texts("ids")
+    if not ids:
+        raise bad_request(NO_IDS_NAMED)
+    for image_id in ids:
+        ctx.store.remove_from_album(album, image_id)
+    return True
+
+
+@handles("album.favorite")
+def favorite(ctx: Context) -> str:
+    """Favourite the album for the signed-in account, or unfavourite it."""
+    return favorite_answer(ctx, _album(ctx).id)
+
+
 @handles("album.delete", "album.delete_anonymous")
 def delete(ctx: Context) -> bool:
     """Delete by id for the owner, or by deletehash for anyone; images stay."""
-    ctx.store.delete_album(album_to_change(ctx, str(ctx.args["albumHash"])))
+    ctx.store.delete_album(album_to_change(ctx, _album_key(ctx)))
     return True

@@ -1,4 +1,4 @@
-"""Image endpoints: upload, read, retitle, delete."""
+"""Image endpoints: upload, read, retitle, favourite, delete."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from runner.sandbox.store import Album
 NO_IMAGE = "No image data was sent to the upload api"
 NO_VIDEO = "The sandbox does not take video uploads; send an image"
 URL_PREFIXES = ("http://", "https://")
+FAVORITED = "favorited"
+UNFAVORITED = "unfavorited"
 
 
 @handles("image.upload")
@@ -90,3 +92,23 @@ def delete(ctx: Context) -> bool:
     """Delete by id for the owner, or by deletehash for anyone."""
     ctx.store.delete_image(image_to_change(ctx, str(ctx.args["imageHash"])))
     return True
+
+
+@handles("image.favorite")
+def favorite(ctx: Context) -> str:
+    """Favourite the image for the signed-in account, or unfavourite it."""
+    key = str(ctx.args["imageHash"])
+    if key not in ctx.store.images:
+        raise not_found("image", key)
+    return favorite_answer(ctx, key)
+
+
+def favorite_answer(ctx: Context, item_id: str) -> str:
+    """Toggle `item_id` among the caller's favourites and say which way it went.
+
+    Imgur answers with a word for the way the toggle went. The exact data is
+    unconfirmed: the reference has no capture of it and the docs leave it
+    unsaid, so "favorited" and "unfavorited" are the sandbox's best knowledge.
+    """
+    now_favorite = ctx.store.toggle_favorite(ctx.me(), item_id)
+    return FAVORITED if now_favorite else UNFAVORITED
