@@ -107,6 +107,9 @@ class LowCodeApiPaths:
     intent: str
     path: str
     old_path: str
+    listed_path: str | None = None  # LowCodeAPI's table, where it lists a slip
+    listed_old_path: str | None = None
+    unconfirmed: bool = False
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,13 @@ def _lowcodeapi(endpoint: Endpoint) -> str:
     paths = endpoint.lowcodeapi
     if paths is None:
         return "not offered"
-    return f"/imgur{endpoint.path} (old format: /imgur{paths.old_path})"
+    text = f"/imgur{paths.path} (old format: /imgur{paths.old_path})"
+    if paths.listed_path:
+        text += (
+            f" {UNCONFIRMED}; LowCodeAPI's table lists /imgur{paths.listed_path},"
+            " which is another endpoint's route, so the real one is sent"
+        )
+    return text
 
 
 def _param_line(param: Param) -> str:

@@ -59,8 +59,11 @@ def test_the_gallery_profile_uses_the_real_route() -> None:
     profile = CATALOG.get("account.get_gallery_profile")
     assert profile is not None and profile.lowcodeapi is not None
     assert profile.path == "/3/account/{username}/gallery_profile"
-    # LowCodeAPI's own definition points at the settings route by mistake.
-    assert profile.lowcodeapi.path == "/3/account/{username}/settings"
+    # LowCodeAPI's own table points at the settings route by mistake: kept
+    # as a fact, while the real route is what the proxy is sent.
+    assert profile.lowcodeapi.listed_path == "/3/account/{username}/settings"
+    assert profile.lowcodeapi.path == profile.path
+    assert profile.lowcodeapi.unconfirmed
 
 
 def test_deletehashes_and_credentials_are_secret_parameters() -> None:

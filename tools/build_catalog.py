@@ -11,6 +11,7 @@ destructive endpoint). Run it again when the reference changes:
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -103,11 +104,7 @@ def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
         "summary": raw.get("full_description") or raw["seed_description"],
         "method": raw["method"],
         "path": raw["imgur_path"],
-        "lowcodeapi": {
-            "intent": raw["lca_intent_name"],
-            "path": raw["lowcodeapi_path"],
-            "old_path": raw["lowcodeapi_old_path"].split("?")[0],
-        },
+        "lowcodeapi": convert_lowcodeapi(raw),
         "auth": convert_auth(raw["auth"]),
         "body": convert_encoding(raw.get("body")),
         "params": params,
@@ -123,6 +120,29 @@ def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
     if notes:
         entry["notes"] = notes
     return entry
+
+
+def convert_lowcodeapi(raw: dict[str, Any]) -> dict[str, Any]:
+    """LowCodeAPI's paths; where its table lists a wrong route, the real one.
+
+    The new URL format is the Imgur path under /imgur, so the real route is
+    what gets sent. LowCodeAPI's listed paths are kept as facts.
+    """
+    paths: dict[str, Any] = {
+        "intent": raw["lca_intent_name"],
+        "path": raw["lowcodeapi_path"],
+        "old_path": raw["lowcodeapi_old_path"].split("?")[0],
+    }
+    if raw["lowcodeapi_path"] == raw["imgur_path"]:
+        return paths
+    real = {
+        "path": raw["imgur_path"],
+        "old_path": re.sub(r"{(\w+)}", lambda m: m[1].lower(), raw["imgur_path"]),
+        "listed_path": paths["path"],
+        "listed_old_path": paths["old_path"],
+        "unconfirmed": True,
+    }
+    return {**paths, **real}
 
 
 def credits_endpoint(raw: dict[str, Any]) -> dict[str, Any]:

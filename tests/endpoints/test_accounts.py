@@ -7,15 +7,11 @@ sends its access token, LowCodeAPI the connected account's Bearer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from runner.sandbox import DEMO_USER, Sandbox
 from runner.sandbox.store import Account
-from runner.targets import Target
 
-from ..conftest import FAKE_ACCESS_TOKEN, TargetSetup
-from .conftest import PLAYBOOKS, RunPlaybook, run_green, saved
+from ..conftest import FAKE_ACCESS_TOKEN
+from .conftest import RunPlaybook, saved
 
 
 def test_blocking_spammers_shows_in_the_block_list(
@@ -52,10 +48,9 @@ def test_submissions_are_the_accounts_gallery_posts(
 
 
 def test_the_gallery_profile_counts_what_the_store_holds(
-    reach: Callable[[Target], TargetSetup], tmp_path: Path
+    run_playbook: RunPlaybook,
 ) -> None:
-    playbook = PLAYBOOKS / "imgur_only_account_gallery_profile.yaml"
-    steps = saved(run_green(reach(Target.IMGUR), playbook, tmp_path))
+    steps = saved(run_playbook("account_gallery_profile"))
 
     # Seeded: two comments by demo_user, two of its favourites in the gallery.
     assert steps["mine"]["comments"] == 2
