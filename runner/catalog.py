@@ -7,7 +7,8 @@ by ``schemas/catalog.schema.json``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -52,6 +53,7 @@ class Param:
     default: Any = None
     wire_name: str | None = None
     secret: bool = False
+    needs_user: bool = False  # giving it needs a user token, whatever the auth
     deprecated: bool = False
     unconfirmed: bool = False
     description: str = ""
@@ -63,18 +65,22 @@ class Param:
 
     def type_problem(self, value: Any) -> str | None:
         """Why `value` does not fit this parameter, or None if it does."""
+        shown = json.dumps(value, ensure_ascii=False, default=str)
         if not any(_fits(kind, value) for kind in self.types):
             wanted = " or ".join(_TYPE_WORDS[kind] for kind in self.types)
-            return f"`{self.name}` must be {wanted}, not {value!r}"
+            return f"`{self.name}` must be {wanted}, not {shown}"
         if self.values is not None and not _allowed(value, self.values):
             allowed = ", ".join(str(v) for v in self.values)
-            return f"`{self.name}` must be one of {allowed}, not {value!r}"
+            return f"`{self.name}` must be one of {allowed}, not {shown}"
+        if self.place == "path" and str(value).strip() in ("", ".", ".."):
+            # An empty or dot segment would reach another endpoint's URL.
+            return f"`{self.name}` cannot be {shown}: it is part of the URL"
         return None
 
 
 _TYPE_WORDS = {
     "string": "text",
-    "integer": "a whole number",
+    "integer": "a whole number (0 or more)",
     "boolean": "true or false",
     "array": "a list",
     "file": "a file ({file: path})",
@@ -83,10 +89,10 @@ _TYPE_WORDS = {
 
 def _fits(kind: str, value: Any) -> bool:
     # Text from CSV rows and --var arrives as strings: "3" is a whole number.
-    if kind == "integer":
+    if kind == "integer":  # Imgur's numbers (pages, ids) are never negative
         if isinstance(value, str):
             return value.strip().isdigit()
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if kind == "boolean":
         return isinstance(value, bool) or value in ("true", "false")
     if kind == "array":
@@ -132,6 +138,7 @@ class Endpoint:
     notes: tuple[str, ...]
     sources: tuple[str, ...]
     unconfirmed_auth: bool = False
+    one_of_required: tuple[tuple[str, ...], ...] = ()
 
     @property
     def group(self) -> str:
@@ -146,6 +153,11 @@ class Endpoint:
 
     def in_place(self, place: str) -> Iterator[Param]:
         return (p for p in self.params if p.place == place)
+
+    def unmet_groups(self, given: Iterable[str]) -> list[tuple[str, ...]]:
+        """The one-of-required groups of which `given` names no parameter."""
+        names = set(given)
+        return [group for group in self.one_of_required if not names & set(group)]
 
 
 class Catalog:
@@ -199,6 +211,7 @@ def endpoint_from_data(data: Mapping[str, Any]) -> Endpoint:
         notes=tuple(data.get("notes", ())),
         sources=tuple(data["sources"]),
         unconfirmed_auth=bool(auth.get("unconfirmed")),
+        one_of_required=tuple(tuple(g) for g in data.get("one_of_required", ())),
     )
 
 
@@ -214,6 +227,7 @@ def _param_from_data(data: Mapping[str, Any]) -> Param:
         default=data.get("default"),
         wire_name=data.get("wire_name"),
         secret=bool(data.get("secret")),
+        needs_user=bool(data.get("needs_user")),
         deprecated=bool(data.get("deprecated")),
         unconfirmed=bool(data.get("unconfirmed")),
         description=data.get("description", ""),

@@ -8,36 +8,50 @@ steps save, and every expression parses. All problems are gathered at once.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from runner.catalog import Catalog, Endpoint, Param
-from runner.errors import Problem
+from runner.errors import Problem, TemplateError
+from runner.export import Export
 from runner.loader import Document, Where
 from runner.schema import playbook_problems
 from runner.templating import (
     Expression,
     ExpressionSyntaxError,
+    Template,
     compile_expression,
     is_template,
+    loop_items,
     parse_template,
+    render,
     templates_in,
 )
 
 RUN_FIELDS = ("id", "started", "playbook", "target")
-TEMPLATE_ROOTS = ("vars", "secrets", "steps", "run")
+# Items of a known list checked one by one before a run; enough for any typo.
+MOST_CHECKED_ITEMS = 1000
+TEMPLATE_ROOTS = ("vars", "secrets", "inputs", "steps", "run")
+LOOP_NAME = "item"
 
 
 class Checker:
     """Gathers every problem of one playbook document."""
 
     def __init__(
-        self, document: Document, catalog: Catalog, *, allow_destructive: bool
+        self,
+        document: Document,
+        catalog: Catalog,
+        *,
+        allow_destructive: bool,
+        inputs: Mapping[str, Any] | None = None,
     ) -> None:
         self.document = document
         self.catalog = catalog
         self.allow_destructive = allow_destructive
+        self.inputs = dict(inputs or {})
         self.found: list[Problem] = []
         data = document.data if isinstance(document.data, dict) else {}
         self.vars: dict[str, Any] = _mapping(data.get("vars"))
@@ -45,6 +59,7 @@ class Checker:
         self.raw_steps = _list(data.get("steps"))
         self.steps = [s for s in self.raw_steps if isinstance(s, dict)]
         self.saves: dict[str, list[str]] = {}
+        self.loops: set[str] = set()  # ids of for_each steps
 
     def problems(self) -> list[Problem]:
         self.found = playbook_problems(self.document)
@@ -89,6 +104,8 @@ class StepChecker:
         step_id = raw.get("id")
         self.id = step_id if isinstance(step_id, str) else f"#{index + 1}"
         self.where: Where = ("steps", index)
+        name = raw.get("as", LOOP_NAME)
+        self.loop = name if "for_each" in raw and isinstance(name, str) else None
 
     def check(self) -> None:
         self._check_id()
@@ -99,8 +116,13 @@ class StepChecker:
             self._check_destructive(endpoint)
         elif endpoint is not None and args is None:
             self._check_args(endpoint, {})
-        self._check_templates(args)
+        if endpoint is not None:
+            self._check_pages(endpoint)
+        self._check_loop()
+        self._check_templates(args, (*self.where, "with"))
+        self._check_condition()
         self._check_expressions()
+        self._check_export()
         self._record_saves()
 
     def add(self, where: Where, message: str, hint: str | None = None) -> None:
@@ -134,6 +156,8 @@ class StepChecker:
                 suggested |= self._unknown_param(endpoint, str(name), where)
             elif not is_template(value):
                 self._check_value(param, value, where)
+            else:
+                self._check_known_template(param, value, where)
         for param in endpoint.params:
             # A misspelt required parameter is one problem, not two.
             if param.required and param.name not in {*args, *suggested}:
@@ -142,16 +166,91 @@ class StepChecker:
                     f"`{param.name}` is required by {endpoint.name}",
                     hint=f"add `{param.name}:` under `with:`",
                 )
+        for group in endpoint.unmet_groups({*args, *suggested}):
+            self.add(
+                (*self.where, "with"),
+                f"{endpoint.name} needs " + " or ".join(f"`{n}`" for n in group),
+                hint="add " + " or ".join(f"`{n}:`" for n in group) + " under `with:`",
+            )
 
     def _unknown_param(self, endpoint: Endpoint, name: str, where: Where) -> set[str]:
         """Report `name`; return the parameters it may be a misspelling of."""
         names = [p.name for p in endpoint.params]
         wire = next((p.name for p in endpoint.params if p.wire == name), None)
         close = [wire] if wire else difflib.get_close_matches(name, names, n=2)
-        known = ", ".join(names) if names else "none"
-        hint = _did_you_mean(close) or f"{endpoint.name} takes: {known}"
+        known = f"takes: {', '.join(names)}" if names else "takes no parameters"
+        hint = _did_you_mean(close) or f"{endpoint.name} {known}"
         self.add(where, f"{endpoint.name} has no parameter `{name}`", hint=hint)
         return set(close)
+
+    def _check_known_template(self, param: Param, value: Any, where: Where) -> None:
+        """A template of values known before the run is checked as its values.
+
+        `vars`, `inputs` and the items of a loop over them are known now, so
+        a typo in a CSV column name or a var that does not fit the parameter
+        is caught before anything is sent.
+        """
+        try:
+            template = parse_template(str(value))
+        except ExpressionSyntaxError:
+            return  # reported with the other templates
+        if _reads_a_whole_step(template):
+            self.add(
+                where,
+                f"{value} is everything that step saved, not one value",
+                hint="name the value: {{ steps.ID.NAME }}",
+            )
+            return
+        known = {"vars", "inputs", *([self.loop] if self.loop else [])}
+        paths = [p for e in template.expressions for p in e.root_paths()]
+        scopes = self._static_scopes()
+        if scopes is None or any(path[0] not in known for path in paths):
+            return
+        for number, scope in enumerate(scopes, start=1):
+            if not self._renders(param, value, where, scope, number):
+                return
+
+    def _renders(
+        self,
+        param: Param,
+        value: Any,
+        where: Where,
+        scope: Mapping[str, Any],
+        number: int,
+    ) -> bool:
+        """Render `value` for one call and check it; False once it fails."""
+        item = f" for item {number} ({_brief(scope[self.loop])})" if self.loop else ""
+        try:
+            rendered = render(value, scope)
+        except TemplateError as error:
+            if self.loop:  # else an undefined var, reported with the references
+                self.add(where, f"{error}{item}", hint=_item_hint(error))
+            return False
+        problem = param.type_problem(rendered)
+        if problem:
+            self.add(where, f"{value} gives {problem[0].lower()}{problem[1:]}{item}")
+            return False
+        return True
+
+    def _static_scopes(self) -> list[dict[str, Any]] | None:
+        """What each call of the step renders in, if it is known before the run."""
+        base = {"vars": self.owner.vars, "inputs": self.owner.inputs}
+        if self.loop is None:
+            return [base]
+        values = self.raw.get("for_each")
+        if is_template(values):
+            try:
+                template = parse_template(str(values))
+                roots = {p[0] for e in template.expressions for p in e.root_paths()}
+                if not roots <= {"vars", "inputs"}:
+                    return None
+                values = render(values, base)
+            except (ExpressionSyntaxError, TemplateError):
+                return None
+        items = loop_items(values)
+        if items is None:
+            return None
+        return [{**base, self.loop: item} for item in items[:MOST_CHECKED_ITEMS]]
 
     def _check_value(self, param: Param, value: Any, where: Where) -> None:
         problem = param.type_problem(value)
@@ -188,8 +287,37 @@ class StepChecker:
                 hint="run again with --allow-destructive",
             )
 
-    def _check_templates(self, args: Any) -> None:
-        for where, text in templates_in(args, (*self.where, "with")):
+    def _check_pages(self, endpoint: Endpoint) -> None:
+        if "pages" in self.raw and not endpoint.paged:
+            self.add(
+                (*self.where, "pages"),
+                f"{endpoint.name} is not a paged list, so `pages:` does not apply",
+                hint="remove `pages:`; paged lists take a `page` parameter "
+                "(`imgur-playbook endpoints show NAME` says)",
+            )
+
+    def _check_loop(self) -> None:
+        if self.loop is None:
+            if "as" in self.raw:
+                self.add(
+                    (*self.where, "as"),
+                    "`as` names the item of a `for_each`, and this step has none",
+                    hint="add `for_each:` or remove `as:`",
+                )
+            return
+        if self.loop in TEMPLATE_ROOTS:
+            self.add(
+                (*self.where, "as"),
+                f"`{self.loop}` already means something in templates",
+                hint="choose another name, e.g. `as: photo`",
+            )
+        # The list is read before any item exists.
+        loop, self.loop = self.loop, None
+        self._check_templates(self.raw.get("for_each"), (*self.where, "for_each"))
+        self.loop = loop
+
+    def _check_templates(self, value: Any, at: Where) -> None:
+        for where, text in templates_in(value, at):
             try:
                 template = parse_template(text)
             except ExpressionSyntaxError as error:
@@ -198,52 +326,101 @@ class StepChecker:
             for expression in template.expressions:
                 self._check_references(expression, where, in_template=True)
 
-    def _check_expressions(self) -> None:
-        save = self.raw.get("save")
-        expect = self.raw.get("expect")
-        found: list[tuple[Where, Any]] = []
-        if isinstance(save, dict):
-            found += [((*self.where, "save", k), v) for k, v in save.items()]
-        if isinstance(expect, dict) and isinstance(expect.get("that"), list):
-            found += [
-                ((*self.where, "expect", "that", i), text)
-                for i, text in enumerate(expect["that"])
-            ]
-        for where, text in found:
-            self._check_expression(where, text)
+    def _check_condition(self) -> None:
+        """`when` reads the run, not a response: every name in it must exist."""
+        text = self.raw.get("when")
+        where = (*self.where, "when")
+        expression = self._compiled(where, text)
+        if expression is not None:
+            self._check_references(expression, where, in_template=True)
 
-    def _check_expression(self, where: Where, text: Any) -> None:
-        if not isinstance(text, str):
+    def _check_export(self) -> None:
+        export = self.raw.get("export")
+        if not isinstance(export, dict) or not isinstance(export.get("to"), str):
             return
+        where = (*self.where, "export")
+        if Export.format_of(export["to"], export.get("format")) is None:
+            self.add(
+                (*where, "to"),
+                f"cannot tell the format of {export['to']!r}",
+                hint="end the file name in .csv or .json, or add `format: csv`",
+            )
+        self._check_templates(export["to"], (*where, "to"))
+
+    def _check_expressions(self) -> None:
+        """Expressions over a response: save, expect.that, retry.until."""
+        for where, text in self._response_expressions():
+            expression = self._compiled(where, text)
+            if expression is not None:
+                self._check_references(expression, where, in_template=False)
+
+    def _response_expressions(self) -> Iterator[tuple[Where, Any]]:
+        save, expect = self.raw.get("save"), self.raw.get("expect")
+        retry, export = self.raw.get("retry"), self.raw.get("export")
+        if isinstance(save, dict):
+            yield from (((*self.where, "save", k), v) for k, v in save.items())
+        if isinstance(expect, dict) and isinstance(expect.get("that"), list):
+            for index, text in enumerate(expect["that"]):
+                yield (*self.where, "expect", "that", index), text
+        if isinstance(retry, dict) and "until" in retry:
+            yield (*self.where, "retry", "until"), retry["until"]
+        if isinstance(export, dict) and "rows" in export:
+            yield (*self.where, "export", "rows"), export["rows"]
+
+    def _compiled(self, where: Where, text: Any) -> Expression | None:
+        """`text` compiled as JMESPath, or None with the problem added."""
+        if not isinstance(text, str):
+            return None
         if is_template(text):
             self.add(
                 where,
                 "this is a JMESPath expression already; write it without {{ }}",
                 hint=f"e.g. `{text.replace('{{', '').replace('}}', '').strip()}`",
             )
-            return
+            return None
         try:
-            expression = compile_expression(text)
+            return compile_expression(text)
         except ExpressionSyntaxError as error:
             self.add(where, str(error))
-            return
-        self._check_references(expression, where, in_template=False)
+            return None
 
     def _check_references(
         self, expression: Expression, where: Where, *, in_template: bool
     ) -> None:
+        self._check_element_reads(expression, where)
         for path in expression.root_paths():
             problem = self._reference_problem(path, in_template)
             if problem:
                 message, hint = problem
                 self.add(where, f"{{{{ {expression.source} }}}}: {message}", hint)
 
+    def _check_element_reads(self, expression: Expression, where: Where) -> None:
+        """Run names inside a filter read each element: a common surprise."""
+        roots = {*TEMPLATE_ROOTS, *([self.loop] if self.loop else [])}
+        for path in expression.element_paths():
+            if path[0] in roots:
+                name = ".".join(path)
+                self.add(
+                    where,
+                    f"`{name}` inside `[...]` of `{expression.source}` is read "
+                    f"from each element of the list, not from the run",
+                    hint="JMESPath cannot reach the run from inside a filter: go "
+                    "through the list with `for_each` and pick items with "
+                    "`when:`, e.g. `when: item.datetime < to_epoch(vars.before)`",
+                )
+                return
+
     def _reference_problem(
         self, path: tuple[str, ...], in_template: bool
     ) -> tuple[str, str | None] | None:
         root, rest = path[0], path[1:]
+        if root == self.loop:
+            return None
         if root == "steps":
             return self._step_reference(rest)
+        if root == "inputs":
+            known = list(self.owner.inputs)
+            return _member("inputs", rest, known, "add it under `inputs:`")
         if root == "vars":
             known = [str(name) for name in self.owner.vars]
             return _member("vars", rest, known, "add it under `vars:`")
@@ -254,18 +431,31 @@ class StepChecker:
         if root == "run":
             return _member("run", rest, list(RUN_FIELDS), None)
         if in_template:
-            close = difflib.get_close_matches(root, TEMPLATE_ROOTS, n=1)
-            roots = ", ".join(TEMPLATE_ROOTS)
-            return f"`{root}` is not known here", _did_you_mean(close) or (
-                f"templates read {roots}"
-            )
+            return self._unknown_root(root)
         return None
+
+    def _unknown_root(self, root: str) -> tuple[str, str | None]:
+        roots = [*TEMPLATE_ROOTS, *([self.loop] if self.loop else [])]
+        if root == LOOP_NAME or root == self.raw.get("as"):
+            return (
+                f"`{root}` is only known inside a `for_each` step",
+                "add `for_each:` to this step, or read a saved value instead",
+            )
+        close = difflib.get_close_matches(root, roots, n=1)
+        return f"`{root}` is not known here", _did_you_mean(close) or (
+            f"templates read {', '.join(roots)}"
+        )
 
     def _step_reference(self, rest: tuple[str, ...]) -> tuple[str, str | None] | None:
         if not rest:
             return None
         step_id, names = rest[0], rest[1:]
         saves = self.owner.saves
+        if step_id == self.id and step_id not in saves:
+            return (
+                f"step `{step_id}` reads what it saves itself",
+                "in `save` and `expect`, read the response (data...) directly",
+            )
         if step_id not in saves:
             later = {s.get("id") for s in self.owner.steps} - set(saves)
             if step_id in later:
@@ -275,6 +465,11 @@ class StepChecker:
                 )
             close = difflib.get_close_matches(step_id, list(saves), n=1)
             return f"there is no earlier step `{step_id}`", _did_you_mean(close)
+        if names and step_id in self.owner.loops and names[0] != "items":
+            return (
+                f"step `{step_id}` runs for each item, so it saves a list of items",
+                f"read `steps.{step_id}.items[*].{names[0]}`",
+            )
         if names and names[0] not in saves[step_id]:
             saved = ", ".join(saves[step_id]) or "nothing"
             return (
@@ -286,7 +481,27 @@ class StepChecker:
     def _record_saves(self) -> None:
         save = self.raw.get("save")
         names = [str(k) for k in save] if isinstance(save, dict) else []
+        if self.loop is not None:
+            self.owner.loops.add(self.id)
+            names = ["items"]
         self.owner.saves.setdefault(self.id, names)
+
+
+def _reads_a_whole_step(template: Template) -> bool:
+    lone = template.lone
+    path = lone.simple_path() if lone else None
+    return path is not None and len(path) == 2 and path[0] == "steps"
+
+
+def _brief(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _item_hint(error: TemplateError) -> str | None:
+    if "is undefined" in error.reason:
+        return "check the name against the item's fields (CSV: the header row)"
+    return None
 
 
 def _mapping(value: Any) -> dict[str, Any]:

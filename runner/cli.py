@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -15,12 +16,24 @@ import click
 
 from runner import __version__
 from runner.catalog import Catalog, Endpoint, load_catalog
-from runner.console import StepPrinter, problems_text, sandbox_banner, summary
+from runner.console import (
+    StepPrinter,
+    plan_text,
+    problems_text,
+    sandbox_banner,
+    summary,
+)
 from runner.describe import endpoint_details, endpoint_list, matching
-from runner.errors import ConfigError, ExitCode, InvalidPlaybook, PlaybookError
-from runner.executor import Status
+from runner.errors import (
+    ConfigError,
+    ExitCode,
+    InvalidPlaybook,
+    PlaybookError,
+    RunInterrupted,
+)
 from runner.redact import RedactingFilter, Redactor
-from runner.run import RunRequest, check, load_env, parse_overrides, run
+from runner.results import Status
+from runner.run import RunRequest, check, load_env, parse_overrides, plan, run
 from runner.targets import Target
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,16 +67,22 @@ def playbook_options(command: F) -> F:
             help="Override a value under `vars:` (repeatable).",
         ),
         click.option(
+            "--vars-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="PATH",
+            help="Override values under `vars:` from a YAML or JSON file of "
+            "NAME: VALUE lines; --var wins over it.",
+        ),
+        click.option(
             "--allow-destructive",
             is_flag=True,
             help="Let steps marked allow_destructive run.",
         ),
         click.option(
             "--env-file",
-            type=click.Path(path_type=Path, dir_okay=False),
-            default=Path(".env"),
-            show_default=True,
-            help="Read credentials and secrets from this file too.",
+            type=click.Path(path_type=Path, exists=True, dir_okay=False),
+            help="Read credentials and secrets from this file too "
+            "[default: .env, if there is one].",
         ),
     ]
     for decorator in reversed(decorators):
@@ -82,6 +101,12 @@ class PlaybookGroup(click.Group):
         except InvalidPlaybook as error:
             click.echo(problems_text(error.problems, f"{error}:"), err=True)
             ctx.exit(ExitCode.INVALID)
+        except RunInterrupted as error:
+            click.echo(
+                f"Interrupted; the report keeps what was done: {error.report}",
+                err=True,
+            )
+            ctx.exit(ExitCode.INTERRUPTED)
         except ConfigError as error:
             _error(str(error))
             ctx.exit(ExitCode.INVALID)
@@ -100,6 +125,10 @@ class NotFound(click.ClickException):
     """A name on the command line that matches nothing."""
 
     exit_code = ExitCode.INVALID
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _error(message: str) -> None:
@@ -134,12 +163,16 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     ctx.ensure_object(dict)
     redactor = ctx.obj.setdefault("redactor", Redactor())
     ctx.obj.update(quiet=quiet, debug=debug)
-    level = logging.DEBUG if debug or verbose > 1 else logging.WARNING
-    if verbose == 1:
-        level = logging.INFO
+    configure_logging(log_level(verbose, quiet, debug), redactor)
+
+
+def log_level(verbose: int, quiet: bool, debug: bool) -> int:
+    """--debug wins over -v and -q; -q wins over -v."""
+    if debug or verbose > 1:
+        return logging.DEBUG
     if quiet:
-        level = logging.ERROR
-    configure_logging(level, redactor)
+        return logging.ERROR
+    return logging.INFO if verbose == 1 else logging.WARNING
 
 
 def configure_logging(level: int, redactor: Redactor) -> None:
@@ -170,6 +203,7 @@ def run_command(
     playbook: Path,
     target: str | None,
     variables: tuple[str, ...],
+    vars_file: Path | None,
     allow_destructive: bool,
     env_file: Path,
     base_url: str | None,
@@ -183,12 +217,17 @@ def run_command(
         base_url=base_url,
         report=report,
         overrides=parse_overrides(variables),
+        vars_file=vars_file,
         allow_destructive=allow_destructive,
         env=load_env(env_file),
     )
-    printer = StepPrinter(redactor, click.echo)
-    observers = () if ctx.obj["quiet"] else (printer,)
-    outcome = run(request, observers, redactor)
+    printer = StepPrinter(redactor, click.echo, failures_only=ctx.obj["quiet"])
+    # `kill` stops a run the way Ctrl-C does: the report is finished first.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        outcome = run(request, (printer,), redactor)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo(redactor.text(summary(outcome.result, outcome.report)))
     if outcome.result.status is not Status.SUCCEEDED:
         ctx.exit(ExitCode.STEP_FAILED)
@@ -200,6 +239,7 @@ def validate_command(
     playbook: Path,
     target: str | None,
     variables: tuple[str, ...],
+    vars_file: Path | None,
     allow_destructive: bool,
     env_file: Path,
 ) -> None:
@@ -211,12 +251,52 @@ def validate_command(
         playbook=playbook,
         target=Target(target) if target else None,
         overrides=parse_overrides(variables),
+        vars_file=vars_file,
         allow_destructive=allow_destructive,
         env=load_env(env_file),
     )
     checked = check(request)
     steps = len(checked.steps)
     click.echo(f"{playbook}: valid ({steps} step{'s' if steps != 1 else ''})")
+
+
+@cli.command("plan", epilog=EXIT_CODES_HELP)
+@playbook_options
+@click.option(
+    "--reads",
+    is_flag=True,
+    help="Send the GET requests to the target, so loops over listed items "
+    "expand. Nothing else is sent.",
+)
+@click.option("--base-url", metavar="URL", help="With --reads: where to send them.")
+@click.pass_context
+def plan_command(
+    ctx: click.Context,
+    playbook: Path,
+    target: str | None,
+    variables: tuple[str, ...],
+    vars_file: Path | None,
+    allow_destructive: bool,
+    env_file: Path,
+    reads: bool,
+    base_url: str | None,
+) -> None:
+    """List every request a run of PLAYBOOK would make, in order, sending no write.
+
+    Values that come from responses show as <steps.ID.NAME>.
+    """
+    redactor: Redactor = ctx.obj["redactor"]
+    request = RunRequest(
+        playbook=playbook,
+        target=Target(target) if target else None,
+        base_url=base_url,
+        overrides=parse_overrides(variables),
+        vars_file=vars_file,
+        allow_destructive=allow_destructive,
+        env=load_env(env_file),
+    )
+    planned = plan(request, reads=reads, redactor=redactor)
+    click.echo(redactor.text(plan_text(planned)))
 
 
 @cli.command("sandbox")
@@ -250,7 +330,10 @@ def endpoints_command(words: tuple[str, ...]) -> None:
     catalog = load_catalog()
     if words[:1] == ("show",):
         if len(words) != 2:
-            raise click.UsageError("write: imgur-playbook endpoints show NAME")
+            raise click.UsageError(
+                "`endpoints show` takes one endpoint name, "
+                "e.g. `imgur-playbook endpoints show album.create`"
+            )
         click.echo(endpoint_details(_endpoint(catalog, words[1])))
         return
     found = matching(catalog, words)
@@ -260,12 +343,19 @@ def endpoints_command(words: tuple[str, ...]) -> None:
 
 
 def _endpoint(catalog: Catalog, name: str) -> Endpoint:
-    endpoint = catalog.get(name)
-    if endpoint is None:
-        close = catalog.suggest(name)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise NotFound(f"no endpoint {name!r}{hint}")
-    return endpoint
+    key = name.lower()  # every catalog name is lower case
+    endpoint = catalog.get(key)
+    if endpoint is not None:
+        return endpoint
+    members = [e.name for e in catalog if e.group == key]
+    if members:
+        raise NotFound(
+            f"{name!r} is a group of {len(members)} endpoints, not one endpoint; "
+            f"`imgur-playbook endpoints {key}` lists them"
+        )
+    close = catalog.suggest(key)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise NotFound(f"no endpoint {name!r}{hint}")
 
 
 @cli.command("version")

@@ -2,33 +2,111 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
 from runner.errors import Problem
-from runner.executor import RunResult, Status, StepResult
+from runner.plan import Plan, PlannedRequest
 from runner.redact import Redactor
-from runner.report import totals
+from runner.report import item_totals, totals
+from runner.results import CallRecord, ItemResult, RunResult, Status, StepResult
 
 MARKS = {
     Status.SUCCEEDED: ("ok", "green"),
     Status.FAILED: ("FAIL", "red"),
     Status.SKIPPED: ("skip", "yellow"),
     Status.NOT_RUN: ("--", None),
+    Status.PLANNED: ("plan", "cyan"),
+    Status.INTERRUPTED: ("stop", "yellow"),
 }
+ITEM_LABEL = 28
+LABEL_KEYS = ("id", "username", "name", "url", "title")
+LOOP_WORDS = (
+    (Status.SUCCEEDED, "ok"),
+    (Status.FAILED, "failed"),
+    (Status.SKIPPED, "skipped"),
+    (Status.PLANNED, "planned"),
+    (Status.NOT_RUN, "not run"),
+)
 
 
 def step_line(result: StepResult) -> str:
-    mark, colour = MARKS.get(result.status, ("??", None))
-    head = click.style(f"{mark:>4}", fg=colour, bold=True)
-    line = f"{head}  {result.id:<16} {result.call:<28}"
-    if result.http_status is not None:
-        line += f" {result.method:<6} {result.http_status} {result.duration:6.2f}s"
-    if result.error:
-        line += "\n" + click.style(f"        {result.error}", fg=colour)
-    return line
+    line = f"{_mark(result)}  {result.id:<16} {result.call:<28}"
+    if result.items is None:
+        return line + _outcome(result)
+    return line + _loop_outcome(result)
+
+
+def _loop_outcome(result: StepResult) -> str:
+    """How the items went, e.g. ``3 items: 2 ok, 1 failed  0.41s``."""
+    items = result.items or []
+    counts = Counter(item.status for item in items)
+    parts = [
+        f"{counts[status]} {MARKS[status][0] if status is Status.SUCCEEDED else word}"
+        for status, word in LOOP_WORDS
+        if counts[status]
+    ]
+    noun = "item" if len(items) == 1 else "items"
+    text = f" {len(items)} {noun}" + (": " + ", ".join(parts) if parts else "")
+    text += f" {result.duration:6.2f}s"
+    for words in (result.note, result.error if not result.items else None):
+        if words:
+            text += "\n" + " " * 8 + words
+    if result.exported:
+        text += _exported(result)
+    return text
+
+
+def item_line(item: ItemResult) -> str:
+    """A loop item: its number, what it is, and how its call went."""
+    label = _label(item.item)
+    return f"  {_mark(item)}  [{item.index + 1}] {label:<{ITEM_LABEL}}" + _outcome(
+        item, indent=10
+    )
+
+
+def _mark(record: CallRecord) -> str:
+    mark, colour = MARKS.get(record.status, ("??", None))
+    return click.style(f"{mark:>4}", fg=colour, bold=True)
+
+
+def _outcome(record: CallRecord, indent: int = 8) -> str:
+    text = ""
+    if record.http_status is not None:
+        text += f" {record.method:<6} {record.http_status} {record.duration:6.2f}s"
+    if record.pages:
+        text += f" ({record.pages} page{'s' if record.pages != 1 else ''})"
+    if record.attempts > 1:
+        text += f" ({record.attempts} attempts)"
+    colour = MARKS.get(record.status, ("", None))[1]
+    for words in (record.note, record.error):
+        if words:
+            text += "\n" + click.style(" " * indent + words, fg=colour)
+    if isinstance(record, StepResult) and record.exported:
+        text += _exported(record)
+    return text
+
+
+def _exported(result: StepResult) -> str:
+    assert result.exported is not None
+    rows, file = result.exported.rows, result.exported.file
+    return f"\n        wrote {rows} row{'s' if rows != 1 else ''} to {file}"
+
+
+def _label(item: Any) -> str:
+    """A short name for a loop item: its id or name if it is a mapping."""
+    if isinstance(item, Mapping):
+        named = [item[key] for key in LABEL_KEYS if key in item]
+        item = named[0] if named else item
+    text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+    if len(text) > ITEM_LABEL:
+        return text[: ITEM_LABEL - 3] + "..."
+    return text
 
 
 def summary(result: RunResult, report: Path) -> str:
@@ -36,6 +114,10 @@ def summary(result: RunResult, report: Path) -> str:
     parts = [
         f"{counts[s]} {s.replace('_', ' ')}" for s in list(counts)[1:] if counts[s]
     ]
+    items = item_totals(result)
+    if items["items"]:
+        failed = f", {items['failed']} failed" if items["failed"] else ""
+        parts.append(f"{items['items']} loop items ({items['succeeded']} ok{failed})")
     seconds = (
         (result.finished - result.started).total_seconds() if result.finished else 0
     )
@@ -56,20 +138,37 @@ def problems_text(problems: list[Problem], headline: str) -> str:
 
 
 class StepPrinter:
-    """Prints each step as it finishes, secrets masked."""
+    """Prints each step as it finishes, secrets masked; or only the failures."""
 
-    def __init__(self, redactor: Redactor, echo: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        redactor: Redactor,
+        echo: Callable[[str], None],
+        *,
+        failures_only: bool = False,
+    ) -> None:
         self.redactor = redactor
         self.echo = echo
+        self.failures_only = failures_only
 
     def run_started(self, run: RunResult) -> None:
+        if self.failures_only:
+            return
         where = run.target
         if run.target == "sandbox":
             where += " (local rehearsal: nothing reaches Imgur)"
         self.echo(f"Running {run.playbook.name} on {where}")
 
+    def item_finished(self, run: RunResult, step: StepResult, item: ItemResult) -> None:
+        if self._shows(item):
+            self.echo(self.redactor.text(item_line(item)))
+
     def step_finished(self, run: RunResult, result: StepResult) -> None:
-        self.echo(self.redactor.text(step_line(result)))
+        if self._shows(result):
+            self.echo(self.redactor.text(step_line(result)))
+
+    def _shows(self, record: CallRecord) -> bool:
+        return not self.failures_only or record.status is Status.FAILED
 
 
 def sandbox_banner(url: str) -> str:
@@ -86,3 +185,58 @@ def sandbox_banner(url: str) -> str:
         f"  imgur-playbook run PLAYBOOK --target sandbox --base-url {url}\n"
         "Stop with Ctrl-C; everything it holds is forgotten.\n"
     )
+
+
+def plan_text(plan: Plan) -> str:
+    """The plan as the terminal shows it: a request a line, arguments below."""
+    requests = plan.requests
+    sent = sum(r.sent for r in requests)
+    head = f"Plan for {plan.result.playbook.name}: {len(requests)} requests"
+    lines = [head + (f" ({sent} reads sent)" if sent else "")]
+    by_record = _requests_by_record(requests)
+    number = 0
+    for step in plan.result.steps:
+        for record, label in _records(step):
+            planned = by_record.get((step.id, getattr(record, "index", None)), [])
+            for request in planned:
+                number += 1
+                lines += _request_lines(number, label, request)
+            if record.status is Status.SKIPPED:
+                lines.append(f"{'-':>4}  {label:<20} skipped: {record.note}")
+            elif record.status is Status.FAILED:
+                lines.append(f"{'!':>4}  {label:<20} {record.error}")
+    lines.append("<...> stands for a value the run learns from an earlier response.")
+    return "\n".join(lines)
+
+
+def _requests_by_record(
+    requests: list[PlannedRequest],
+) -> dict[tuple[str, int | None], list[PlannedRequest]]:
+    grouped: dict[tuple[str, int | None], list[PlannedRequest]] = {}
+    for request in requests:
+        grouped.setdefault((request.step, request.index), []).append(request)
+    return grouped
+
+
+def _records(step: StepResult) -> list[tuple[CallRecord, str]]:
+    if step.items is None:
+        return [(step, step.id)]
+    return [(item, f"{step.id} [{item.index + 1}]") for item in step.items]
+
+
+def _request_lines(number: int, label: str, request: PlannedRequest) -> list[str]:
+    mark = "sent" if request.sent else ""
+    lines = [f"{number:>4}  {label:<20} {request.method:<6} {request.path} {mark}"]
+    args = "  ".join(f"{k}: {_shown(v)}" for k, v in request.args.items())
+    if args:
+        lines.append(" " * 27 + args)
+    lines += [" " * 27 + f"({note})" for note in request.notes]
+    return [line.rstrip() for line in lines]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Mapping) and set(value) == {"file"}:
+        return f"file {value['file']}"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -68,6 +68,8 @@ def endpoint_details(endpoint: Endpoint) -> str:
         )
     lines += ["", "Parameters:"]
     lines += [_param_line(p) for p in endpoint.params] or ["  (none)"]
+    groups = endpoint.one_of_required
+    lines += [f"  give at least one of: {', '.join(g)}" for g in groups]
     lines += ["", f"Response: {endpoint.response['shape']}" + _mark(endpoint.response)]
     lines += [f"  note: {note}" for note in endpoint.notes]
     lines += [f"Sources: {', '.join(endpoint.sources)}"]
@@ -98,6 +100,8 @@ def _param_line(param: Param) -> str:
         facts.append(f"default {param.default}")
     if param.secret:
         facts.append("secret")
+    if param.needs_user:
+        facts.append("needs a user access token")
     if param.deprecated:
         facts.append("deprecated")
     if param.unconfirmed:
@@ -119,18 +123,43 @@ def paste_step(endpoint: Endpoint) -> str:
         "id": endpoint.name.replace(".", "_"),
         "call": endpoint.name,
     }
-    params = [p for p in endpoint.params if p.required] or list(endpoint.params[:1])
+    params = _pasted_params(endpoint)
     if params:
         step["with"] = {p.name: _example(p) for p in params}
     if endpoint.destructive:
         step["allow_destructive"] = True
     text = yaml.safe_dump([step], sort_keys=False, default_flow_style=False)
-    return "\n".join("  " + line for line in text.splitlines())
+    # A step reading secrets is refused unless the playbook lists them.
+    names = paste_secrets(endpoint)
+    lines = [f"# the playbook needs: secrets: [{', '.join(names)}]"] if names else []
+    return "\n".join("  " + line for line in [*lines, *text.splitlines()])
+
+
+def paste_secrets(endpoint: Endpoint) -> list[str]:
+    """The names the pasted step reads as ``{{ secrets.NAME }}``."""
+    names = (_secret_name(p) for p in _pasted_params(endpoint))
+    return [name for name in names if name]
+
+
+def _pasted_params(endpoint: Endpoint) -> list[Param]:
+    """Required parameters and one of each group; else the first, to show how."""
+    names = {p.name for p in endpoint.params if p.required}
+    names |= {group[0] for group in endpoint.one_of_required}
+    params = [p for p in endpoint.params if p.name in names]
+    return params or list(endpoint.params[:1])
+
+
+def _secret_name(param: Param) -> str | None:
+    # Deletehashes are secret, but are saved from earlier steps, not configured.
+    if param.secret and "hash" not in param.name.lower():
+        return "IMGUR_" + param.name.upper()
+    return None
 
 
 def _example(param: Param) -> object:
-    if param.secret and "hash" not in param.name.lower():
-        return "{{ secrets.IMGUR_" + param.name.upper() + " }}"
+    secret = _secret_name(param)
+    if secret:
+        return "{{ secrets." + secret + " }}"
     if param.values is not None:
         return param.values[0]
     if param.default is not None:

@@ -62,7 +62,14 @@ def _with_schema(endpoint: Endpoint) -> dict[str, Any]:
     required = [p.name for p in endpoint.params if p.required]
     if required:
         schema["required"] = required
+    groups = [_one_of_required(group) for group in endpoint.one_of_required]
+    if groups:
+        schema["allOf"] = groups
     return schema
+
+
+def _one_of_required(group: tuple[str, ...]) -> dict[str, Any]:
+    return {"anyOf": [{"required": [name]} for name in group]}
 
 
 def _param_schema(param: Param) -> dict[str, Any]:

@@ -89,5 +89,13 @@ class ExpectationFailed(StepError):
     """The answer arrived but an `expect` check did not hold."""
 
 
+class RunInterrupted(PlaybookError):
+    """The run was stopped (Ctrl-C); its report says how far it got."""
+
+    def __init__(self, report: Path) -> None:
+        self.report = report
+        super().__init__(f"interrupted; the report keeps what was done: {report}")
+
+
 class SandboxError(PlaybookError):
     """The local sandbox could not be started."""

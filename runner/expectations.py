@@ -25,14 +25,15 @@ def failed_expectation(
     try:
         value = expression.search(document)
     except TemplateError as error:
-        return f"expect `{expression.source}` could not be evaluated: {error.reason}"
-    if _truthy(value):
+        return f"expect `{expression.source}` {error.reason}"
+    if truthy(value):
         return None
     shown = "; ".join(_explain(expression.tree, document)) or _show(value)
     return f"expect `{expression.source}` is false: {shown}"
 
 
-def _truthy(value: Any) -> bool:
+def truthy(value: Any) -> bool:
+    """JMESPath's truth, as `when`, `until` and `expect` use it."""
     # JMESPath truth: empty lists, objects and strings, false and null are false.
     return value not in (None, False, "", [], {})
 
@@ -41,7 +42,7 @@ def _explain(node: Any, document: Mapping[str, Any]) -> Iterator[str]:
     kind = node["type"]
     if kind in _LOGICAL:
         for child in node["children"]:
-            if not _truthy(_evaluate(child, document)):
+            if not truthy(_evaluate(child, document)):
                 yield from _explain(child, document)
                 return
     elif kind in _SHOWN_CHILDREN:

@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from runner.atomic import write_text_atomic
-from runner.executor import RunResult, Status, StepResult
 from runner.redact import Redactor
+from runner.results import RunResult, Status, StepResult
 
 REPORT_VERSION = 1
+DEFAULT_REPORT_FOLDER = Path("reports")
 
 
-def default_report_path(result: RunResult, folder: Path = Path("reports")) -> Path:
+def default_report_path(
+    result: RunResult, folder: Path = DEFAULT_REPORT_FOLDER
+) -> Path:
     """``reports/<playbook>-<UTC time>.json``, so runs never overwrite each other."""
     stamp = result.started.strftime("%Y%m%dT%H%M%SZ")
     return folder / f"{result.playbook.path.stem}-{stamp}-{result.run_id[:6]}.json"
@@ -37,7 +40,7 @@ def report_data(result: RunResult, redactor: Redactor) -> dict[str, Any]:
             "duration": _duration(result),
         },
         "status": _run_status(result),
-        "totals": totals(result),
+        "totals": {**totals(result), "items": item_totals(result)},
         "credits": dict(result.credits),
         "steps": [_step(step) for step in result.steps],
     }
@@ -52,6 +55,15 @@ def totals(result: RunResult) -> dict[str, int]:
     return counts
 
 
+def item_totals(result: RunResult) -> dict[str, int]:
+    """Counts over the items of every `for_each` step."""
+    items = [item for step in result.steps for item in step.items or ()]
+    counts = {"items": len(items)}
+    for status in (Status.SUCCEEDED, Status.FAILED, Status.SKIPPED, Status.NOT_RUN):
+        counts[status.value] = sum(i.status is status for i in items)
+    return counts
+
+
 def write_report(path: Path, result: RunResult, redactor: Redactor) -> None:
     """Write the report atomically (it is rewritten after every step)."""
     text = json.dumps(report_data(result, redactor), indent=2, ensure_ascii=False)
@@ -60,8 +72,9 @@ def write_report(path: Path, result: RunResult, redactor: Redactor) -> None:
 
 def _step(step: StepResult) -> dict[str, Any]:
     data = asdict(step)
-    data["status"] = step.status.value
-    data["duration"] = round(step.duration, 4)
+    for record in (data, *(data["items"] or ())):
+        record["status"] = str(record["status"])
+        record["duration"] = round(record["duration"], 4)
     return data
 
 

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dotenv import dotenv_values
 
-from runner.errors import ConfigError, InvalidPlaybook
-from runner.executor import Executor, Observer, RunResult, StepResult
+from runner.errors import ConfigError, InvalidPlaybook, RunInterrupted
+from runner.executor import Executor, Observer
+from runner.plan import Plan, Planner
 from runner.playbook import Playbook, load_playbook
 from runner.redact import Redactor
-from runner.report import default_report_path, write_report
+from runner.report import DEFAULT_REPORT_FOLDER, default_report_path, write_report
+from runner.results import ItemResult, RunResult, StepResult
 from runner.targets import (
     Credentials,
     Target,
+    check_base_url,
     open_transport,
     require_credentials,
     target_problems,
 )
+
+logger = logging.getLogger(__name__)
+
+# Seconds between rewrites of the report while a run goes.
+REPORT_INTERVAL = 1.0
 
 
 @dataclass
@@ -33,6 +44,7 @@ class RunRequest:
     base_url: str | None = None
     report: Path | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
+    vars_file: Path | None = None
     allow_destructive: bool = False
     env: Mapping[str, str] = field(default_factory=dict)
 
@@ -43,12 +55,51 @@ class Outcome:
     report: Path
 
 
+DEFAULT_ENV_FILE = Path(".env")
+
+
 def load_env(env_file: Path | None) -> dict[str, str]:
-    """The process environment over a .env file (the real environment wins)."""
+    """The process environment over a .env file (the real environment wins).
+
+    Without `env_file`, ``.env`` in the current folder is read if it is there.
+    """
+    path = env_file or DEFAULT_ENV_FILE
     values: dict[str, str] = {}
-    if env_file is not None and env_file.is_file():
-        values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    if path.is_file():
+        values = _dotenv(path)
     return {**values, **os.environ}
+
+
+class _Lines(logging.Handler):
+    """Keeps what python-dotenv says about lines it cannot read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    # python-dotenv logs bad lines itself; say it once, in our words.
+    dotenv_logger = logging.getLogger("dotenv.main")
+    lines = _Lines()
+    dotenv_logger.addHandler(lines)
+    dotenv_logger.propagate = False
+    try:
+        read = dotenv_values(path)
+    finally:
+        dotenv_logger.removeHandler(lines)
+        dotenv_logger.propagate = True
+    if lines.messages:
+        logger.warning(
+            "%s: %d line(s) are not NAME=value and were skipped (%s)",
+            path,
+            len(lines.messages),
+            lines.messages[0],
+        )
+    return {k: v for k, v in read.items() if v is not None}
 
 
 def check(request: RunRequest) -> Playbook:
@@ -60,14 +111,18 @@ def check(request: RunRequest) -> Playbook:
     playbook = load_playbook(
         request.playbook,
         overrides=request.overrides,
+        vars_file=request.vars_file,
         allow_destructive=request.allow_destructive,
     )
     if request.target is not None:
+        if request.base_url is not None:
+            check_base_url(request.target, request.base_url)
         credentials = Credentials.from_env(request.env)
         require_credentials(request.target, credentials)
         problems = target_problems(playbook, request.target, credentials)
         if problems:
             raise InvalidPlaybook(problems)
+        _require_secrets(playbook, request.env)
     return playbook
 
 
@@ -75,10 +130,14 @@ def run(
     request: RunRequest,
     observers: Sequence[Observer] = (),
     redactor: Redactor | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
 ) -> Outcome:
     """Check the playbook, then run it and write its report.
 
-    `redactor` learns every secret of the run, for whoever shows its output.
+    `redactor` learns every secret of the run, for whoever shows its output;
+    `sleep` and `rng` are how retries wait (tests pass their own).
 
     Raises:
         InvalidPlaybook: the playbook failed its checks; nothing was sent.
@@ -87,26 +146,81 @@ def run(
     if request.target is None:
         raise ConfigError("choose a target: --target imgur, lowcodeapi or sandbox")
     playbook = check(request)
+    _writable(request.report or DEFAULT_REPORT_FOLDER / "report.json")
     credentials = Credentials.from_env(request.env)
     redactor = redactor or Redactor()
     for value in credentials.values():
         redactor.add(value)
     secrets = _secrets(playbook, request.env, redactor)
-    writer = ReportWriter(request.report, redactor)
+    writer = ReportWriter(request.report, redactor, interval=REPORT_INTERVAL)
     with open_transport(request.target, credentials, redactor, request.base_url) as t:
         executor = Executor(
-            playbook, t, secrets=secrets, observers=(writer, *observers)
+            playbook,
+            t,
+            secrets=secrets,
+            observers=(writer, *observers),
+            redactor=redactor,
+            sleep=sleep,
+            rng=rng,
         )
         try:
             result = executor.run()
+        except KeyboardInterrupt:
+            raise RunInterrupted(writer.path_for(executor.result)) from None
         finally:
             writer.write(executor.result)
     return Outcome(result, writer.path_for(result))
 
 
-def _secrets(
-    playbook: Playbook, env: Mapping[str, str], redactor: Redactor
-) -> dict[str, str]:
+def plan(
+    request: RunRequest, *, reads: bool = False, redactor: Redactor | None = None
+) -> Plan:
+    """Check the playbook and list the requests a run would make.
+
+    With `reads`, GET requests go to the target so that loops over what
+    they list expand; nothing else is sent.
+
+    Raises:
+        InvalidPlaybook: the playbook failed its checks.
+        ConfigError: `reads` without a target, or missing credentials.
+    """
+    playbook = check(request)
+    redactor = redactor or Redactor()
+    known = [name for name in playbook.secrets if request.env.get(name)]
+    secrets = {name: request.env[name] for name in known}
+    for value in secrets.values():
+        redactor.add(value)
+    if not reads:
+        return Planner(playbook, None, secrets=secrets, redactor=redactor).plan()
+    if request.target is None:
+        raise ConfigError("--reads sends the plan's GET requests: choose a --target")
+    credentials = Credentials.from_env(request.env)
+    with open_transport(request.target, credentials, redactor, request.base_url) as t:
+        return Planner(playbook, t, secrets=secrets, redactor=redactor).plan()
+
+
+def _writable(report: Path) -> None:
+    """Make sure the report can be written before the first request.
+
+    Raises:
+        ConfigError: its folder cannot be made or written to, or it is a folder.
+    """
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write the report to {report}: {error.strerror}; "
+            "choose another --report"
+        ) from None
+    if report.is_dir() or not os.access(report.parent, os.W_OK):
+        raise ConfigError(
+            f"cannot write the report to {report}: "
+            f"{'it is a folder' if report.is_dir() else 'the folder is read-only'}; "
+            "choose another --report"
+        )
+
+
+def _require_secrets(playbook: Playbook, env: Mapping[str, str]) -> None:
     missing = [name for name in playbook.secrets if not env.get(name)]
     if missing:
         names = ", ".join(missing)
@@ -114,6 +228,12 @@ def _secrets(
             f"{playbook.path}: the playbook needs the secrets {names}; "
             "set them in the environment or in a .env file"
         )
+
+
+def _secrets(
+    playbook: Playbook, env: Mapping[str, str], redactor: Redactor
+) -> dict[str, str]:
+    _require_secrets(playbook, env)
     values = {name: env[name] for name in playbook.secrets}
     for value in values.values():
         redactor.add(value)
@@ -121,11 +241,26 @@ def _secrets(
 
 
 class ReportWriter:
-    """Rewrites the report after every step, so an interrupted run keeps it."""
+    """Rewrites the report as the run goes, so an interrupted run keeps it.
 
-    def __init__(self, path: Path | None, redactor: Redactor) -> None:
+    At the start, at the end, and in between at most once every `interval`
+    seconds: a run of thousands of calls would otherwise spend its time
+    rewriting a growing report.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        redactor: Redactor,
+        *,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.path = path
         self.redactor = redactor
+        self.interval = interval
+        self.clock = clock
+        self.written = -interval
 
     def path_for(self, result: RunResult) -> Path:
         if self.path is None:
@@ -135,11 +270,19 @@ class ReportWriter:
     def run_started(self, run: RunResult) -> None:
         self.write(run)
 
+    def item_finished(self, run: RunResult, step: StepResult, item: ItemResult) -> None:
+        self._write_if_due(run)
+
     def step_finished(self, run: RunResult, result: StepResult) -> None:
-        self.write(run)
+        self._write_if_due(run)
+
+    def _write_if_due(self, run: RunResult) -> None:
+        if self.clock() - self.written >= self.interval:
+            self.write(run)
 
     def write(self, run: RunResult) -> None:
         write_report(self.path_for(run), run, self.redactor)
+        self.written = self.clock()
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:

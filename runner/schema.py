@@ -16,7 +16,22 @@ from runner.errors import Problem
 from runner.loader import Document
 
 IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]*$"
+TEMPLATE = "\\{\\{"
 STEP = "<step>"  # a whole step; no key can have this name
+DEFINITIONS = "#/definitions/"
+CHOICES = ("oneOf", "anyOf")
+SHAPES = ("type", "const", "enum")  # what tells one alternative from another
+NAME_HINT = "use letters, digits and _ only, starting with a letter"
+ITEM_NOUNS = {"steps": "step"}
+TYPE_WORDS = {  # each type in words, alone and in the plural
+    "object": ("a mapping (key: value lines)", "mappings"),
+    "array": ("a list", "lists"),
+    "string": ("text", "texts"),
+    "integer": ("a whole number", "whole numbers"),
+    "boolean": ("true or false", "true or false values"),
+    "number": ("a number", "numbers"),
+    "null": ("null", "nulls"),
+}
 
 
 def schema_text(name: str) -> str:
@@ -54,19 +69,89 @@ def validator(name: str) -> Any:
 
 def playbook_problems(document: Document) -> list[Problem]:
     """Every way the document breaks the playbook schema, in file order."""
-    errors = playbook_validator().iter_errors(document.data)
-    problems = [_problem(document, error) for error in errors]
+    errors = [
+        focused
+        for error in playbook_validator().iter_errors(document.data)
+        for focused in _focus(error)
+    ]
+    misspelt = _misspelt(errors)
+    problems = [
+        problem
+        for error in errors
+        if (tuple(error.absolute_path), _missing(error)) not in misspelt
+        for problem in _problems(document, error)
+    ]
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _problem(document: Document, error: ValidationError) -> Problem:
+def _focus(error: ValidationError) -> list[ValidationError]:
+    """`error`, or the errors of the one alternative its value was meant as.
+
+    `status: 99` is a number out of range, which helps more than "not a
+    number or a list"; a value that fits no alternative's shape, or several
+    equally, keeps the error of the choice itself.
+    """
+    if error.validator not in CHOICES:
+        return [error]
+    fitting = [
+        errors
+        for errors in _alternatives(error)
+        if not any(_wrong_shape(sub) for sub in errors)
+    ]
+    fewest = min(map(len, fitting), default=0)
+    closest = [errors for errors in fitting if len(errors) == fewest]
+    if len(closest) != 1:
+        return [error]
+    return [focused for sub in closest[0] for focused in _focus(sub)]
+
+
+def _alternatives(error: ValidationError) -> list[list[ValidationError]]:
+    """The errors of a oneOf or anyOf, one list per alternative."""
+    groups: dict[Any, list[ValidationError]] = {}
+    for sub in error.context or []:
+        groups.setdefault(sub.relative_schema_path[0], []).append(sub)
+    return list(groups.values())
+
+
+def _wrong_shape(error: ValidationError) -> bool:
+    """Whether the value is not even of the kind its alternative is about."""
+    steps = [p for p in error.relative_schema_path if p != "$ref"]
+    return error.validator in SHAPES and len(steps) == 2
+
+
+def _misspelt(errors: list[ValidationError]) -> set[tuple[Any, str | None]]:
+    """(place, key) of required keys that an unknown key there is a typo of.
+
+    A misspelt required key is one problem, not two.
+    """
+    found: set[tuple[Any, str | None]] = set()
+    for error in errors:
+        for extra in _unexpected(error):
+            close = _closest_key(error, extra)
+            if close:
+                found.add((tuple(error.absolute_path), close))
+    return found
+
+
+def _missing(error: ValidationError) -> str | None:
+    if error.validator != "required":
+        return None
+    return str(error.message).split("'")[1]
+
+
+def _problems(document: Document, error: ValidationError) -> list[Problem]:
+    """One problem per unknown key of `error`, or else the one it describes."""
     where = tuple(error.absolute_path)
     step = _step_id(document.data, where)
+    extras = _unexpected(error)
+    if extras:
+        return [_unknown_key(document, error, extra, step) for extra in extras]
+
     message, hint = _explain(error)
-    if error.validator == "additionalProperties":
-        extra = _unexpected(error)
-        where = (*where, extra) if extra else where
-    return document.problem(where, message, step=step, hint=hint)
+    if _is_name(error):
+        where = (*where, str(error.instance))
+    hint = hint or _choices_hint(error)
+    return [document.problem(where, message, step=step, hint=hint)]
 
 
 def _step_id(data: Any, where: tuple[str | int, ...]) -> str | None:
@@ -81,52 +166,216 @@ def _step_id(data: Any, where: tuple[str | int, ...]) -> str | None:
 
 
 def _explain(error: ValidationError) -> tuple[str, str | None]:
-    """A message for the playbook's author, and a fix where one is clear."""
-    field = _field_name(error)
-    kind = error.validator
+    """A message for the playbook's author, and a fix where one is clear.
+
+    jsonschema's own messages are written for programmers (Python reprs,
+    "should be non-empty"), so none of them is shown.
+    """
+    if _is_name(error):
+        return _bad_name(error)
+    explain = EXPLAIN.get(str(error.validator), _not_allowed)
+    return explain(error)
+
+
+def _is_name(error: ValidationError) -> bool:
+    """Whether `error` is about a key of a mapping rather than a value."""
+    return "propertyNames" in error.absolute_schema_path
+
+
+def _bad_name(error: ValidationError) -> tuple[str, str | None]:
+    name = f"`{_literal(error.instance)}`{_in(_field_name(error))}"
+    if error.validator == "pattern" and error.validator_value == IDENTIFIER:
+        return f"{name} is not a usable name", NAME_HINT
+    return f"{name} cannot be used as a name", None
+
+
+def _required(error: ValidationError) -> tuple[str, str | None]:
+    missing = _missing(error)
+    return f"`{missing}` is missing{_in(_field_name(error))}", f"add `{missing}:`"
+
+
+def _wrong_type(error: ValidationError) -> tuple[str, str | None]:
+    wanted = _type_words(error.validator_value)
+    return f"{_subject(error)} must be {wanted}, not {_shown(error.instance)}", None
+
+
+def _wrong_constant(error: ValidationError) -> tuple[str, str | None]:
     expected: Any = error.validator_value
-    if kind == "required":
-        missing = str(error.message).split("'")[1]
-        return f"`{missing}` is missing{_in(field)}", f"add `{missing}:`"
-    if kind == "additionalProperties":
-        return _unknown_key(error, field)
-    if kind == "type":
-        return (
-            f"{_subject(field)} must be {_type_words(error.validator_value)}, "
-            f"not {_shown(error.instance)}",
-            None,
-        )
-    if kind == "const":
-        return f"{_subject(field)} must be {error.validator_value!r}", None
-    if kind == "enum":
-        allowed = ", ".join(map(str, expected))
-        return f"{_subject(field)} must be one of {allowed}", None
-    if kind == "pattern" and error.validator_value == IDENTIFIER:
-        return (
-            f"{_subject(field)} {_shown(error.instance)} is not a usable name",
-            "use letters, digits and _ only, starting with a letter",
-        )
-    if kind in ("oneOf", "anyOf"):
-        return (
-            f"{_subject(field)} {_shown(error.instance)} is not valid here",
-            _schema_of(error).get("description"),
-        )
-    return f"{_subject(field)}: {error.message}", None
+    wanted = _literal(expected)
+    field = _field_name(error)
+    hint = f"write `{field}: {wanted}`" if field and field != STEP else None
+    if not _is_number(expected):
+        return f"{_subject(error)} must be {wanted}, not {_shown(error.instance)}", hint
+    # `version: "1"` looks right to whoever typed it: the quotes are the mistake.
+    if isinstance(error.instance, str) and error.instance.strip() == wanted:
+        return f"{_subject(error)} must be the number {wanted}, without quotes", hint
+    shown = _shown(error.instance)
+    return f"{_subject(error)} must be the number {wanted}, not {shown}", hint
 
 
-def _unknown_key(error: ValidationError, field: str | None) -> tuple[str, str | None]:
-    extra = _unexpected(error)
+def _not_one_of(error: ValidationError) -> tuple[str, str | None]:
+    values: Any = error.validator_value
+    allowed = [_literal(value) for value in values]
+    shown = _shown(error.instance)
+    close = difflib.get_close_matches(str(error.instance), allowed, n=1)
+    hint = f"did you mean `{close[0]}`?" if close else None
+    return f"{_subject(error)} must be {_either(allowed)}, not {shown}", hint
+
+
+def _bad_pattern(error: ValidationError) -> tuple[str, str | None]:
+    value = f"{_subject(error)} {_shown(error.instance)}"
+    if error.validator_value == IDENTIFIER:
+        return f"{value} is not a usable name", NAME_HINT
+    if error.validator_value == TEMPLATE:
+        return f"{value} is not a {{{{ template }}}}", None
+    return f"{value} is not written the way it must be", None
+
+
+def _too_few(error: ValidationError) -> tuple[str, str | None]:
+    count = error.validator_value
+    noun = ITEM_NOUNS.get(_field_name(error) or "", "item")
+    words = f"one {noun}" if count == 1 else f"{count} {noun}s"
+    return f"{_subject(error)} needs at least {words}", None
+
+
+def _too_short(error: ValidationError) -> tuple[str, str | None]:
+    count = error.validator_value
+    if count == 1:
+        return f"{_subject(error)} cannot be empty", None
+    return f"{_subject(error)} needs at least {count} characters", None
+
+
+def _repeated(error: ValidationError) -> tuple[str, str | None]:
+    seen: set[str] = set()
+    items: Any = error.instance
+    for item in items:
+        text = json.dumps(item, sort_keys=True, default=str)
+        if text in seen:
+            twice = f"`{_literal(item)}`"
+            return f"{_subject(error)} lists {twice} twice", f"keep one {twice}"
+        seen.add(text)
+    return f"{_subject(error)} lists a value twice", "keep one of each"
+
+
+def _out_of_range(error: ValidationError) -> tuple[str, str | None]:
+    span = _range(_schema_of(error))
+    return f"{_subject(error)} must be {span}, not {_shown(error.instance)}", None
+
+
+def _no_choice(error: ValidationError) -> tuple[str, str | None]:
+    return f"{_subject(error)} cannot be {_shown(error.instance)}", _choices(error)
+
+
+def _not_allowed(error: ValidationError) -> tuple[str, str | None]:
+    return f"{_subject(error)} cannot be {_shown(error.instance)}", None
+
+
+EXPLAIN = {
+    "required": _required,
+    "type": _wrong_type,
+    "const": _wrong_constant,
+    "enum": _not_one_of,
+    "pattern": _bad_pattern,
+    "minItems": _too_few,
+    "minLength": _too_short,
+    "uniqueItems": _repeated,
+    "minimum": _out_of_range,
+    "maximum": _out_of_range,
+    "exclusiveMinimum": _out_of_range,
+    "exclusiveMaximum": _out_of_range,
+    "oneOf": _no_choice,
+    "anyOf": _no_choice,
+}
+
+
+def _choices_hint(error: ValidationError) -> str | None:
+    """What to write, when `error` is one alternative of a choice for its value."""
+    choice = error.parent
+    if not isinstance(choice, ValidationError) or choice.validator not in CHOICES:
+        return None
+    return None if error.relative_path else _choices(choice)
+
+
+def _choices(error: ValidationError) -> str:
+    alternatives: Any = error.validator_value
+    return "write " + _either([_describe(schema) for schema in alternatives])
+
+
+def _describe(schema: Any, plural: bool = False) -> str:
+    """Words for the values a schema allows: "a whole number (1 or more)"."""
+    schema = _resolved(schema)
+    if "const" in schema:
+        return f"`{_literal(schema['const'])}`"
+    if "enum" in schema:
+        return _either([f"`{_literal(value)}`" for value in schema["enum"]])
+    if schema.get("pattern") == TEMPLATE:
+        return "{{ templates }}" if plural else "a {{ template }}"
+    if schema.get("pattern") == IDENTIFIER:
+        return "names" if plural else "a name"
+
+    if "items" in schema:
+        items = _describe(schema["items"], plural=True)
+        return f"{'lists' if plural else 'a list'} of {items}"
+    if schema.get("required"):
+        keys = " and ".join(f"`{key}:`" for key in schema["required"])
+        return f"{'mappings' if plural else 'a mapping'} with {keys}"
+    words = _type_words(schema.get("type"), plural)
+    span = _range(schema)
+    return f"{words} ({span})" if span else words
+
+
+def _resolved(schema: Any) -> Mapping[str, Any]:
+    """`schema`, or the definition its `$ref` names."""
+    if not isinstance(schema, Mapping):
+        return {}
+    ref = str(schema.get("$ref", ""))
+    if not ref.startswith(DEFINITIONS):
+        return schema
+    definitions = load_schema("playbook")["definitions"]
+    return _resolved(definitions.get(ref.removeprefix(DEFINITIONS)))
+
+
+def _range(schema: Mapping[str, Any]) -> str:
+    """The bounds of a number in words: "from 100 to 599", "more than 0"."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f"from {_literal(low)} to {_literal(high)}"
+    bounds = {
+        "minimum": "{} or more",
+        "exclusiveMinimum": "more than {}",
+        "maximum": "{} or less",
+        "exclusiveMaximum": "less than {}",
+    }
+    words = [
+        text.format(_literal(schema[k])) for k, text in bounds.items() if k in schema
+    ]
+    return " and ".join(words)
+
+
+def _unknown_key(
+    document: Document, error: ValidationError, extra: Any, step: str | None
+) -> Problem:
+    close = _closest_key(error, extra)
+    known = ", ".join(_schema_of(error).get("properties", {}))
+    hint = f"did you mean `{close}`?" if close else f"allowed: {known}"
+    message = f"unknown key `{_literal(extra)}`{_in(_field_name(error))}"
+    where = (*error.absolute_path, str(extra))
+    return document.problem(where, message, step=step, hint=hint)
+
+
+def _closest_key(error: ValidationError, extra: Any) -> str | None:
     known = list(_schema_of(error).get("properties", {}))
-    close = difflib.get_close_matches(extra or "", known, n=1)
-    hint = f"did you mean `{close[0]}`?" if close else f"allowed: {', '.join(known)}"
-    return f"unknown key `{extra}`{_in(field)}", hint
+    close = difflib.get_close_matches(str(extra), known, n=1)
+    return close[0] if close else None
 
 
-def _unexpected(error: ValidationError) -> str | None:
+def _unexpected(error: ValidationError) -> list[Any]:
+    """The keys `error` finds that its mapping does not allow, in file order."""
+    if error.validator != "additionalProperties" or error.validator_value is not False:
+        return []
     allowed = set(_schema_of(error).get("properties", {}))
     instance: Any = error.instance
-    extras = [k for k in instance if k not in allowed]
-    return str(extras[0]) if extras else None
+    return [key for key in instance if key not in allowed]
 
 
 def _schema_of(error: ValidationError) -> dict[str, Any]:
@@ -150,8 +399,17 @@ def _in(field: str | None) -> str:
     return f" in `{field}`"
 
 
-def _subject(field: str | None) -> str:
-    return f"`{field}`" if field else "the playbook"
+def _subject(error: ValidationError) -> str:
+    """How a message names the value at fault: "`title`", "item 2 of `that`"."""
+    field = _field_name(error)
+    last = error.absolute_path[-1] if error.absolute_path else None
+    if field == STEP:
+        return "this step"
+    if field is None:
+        return "the playbook"
+    if isinstance(last, int):
+        return f"item {last + 1} of `{field}`"
+    return f"`{field}`"
 
 
 def _shown(value: Any) -> str:
@@ -159,14 +417,23 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _type_words(kind: Any) -> str:
-    words = {
-        "object": "a mapping (key: value lines)",
-        "array": "a list",
-        "string": "text",
-        "integer": "a whole number",
-        "boolean": "true or false",
-        "number": "a number",
-    }
+def _literal(value: Any) -> str:
+    """A value as the playbook would spell it: text bare, the rest as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _either(words: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    if len(words) <= 2:
+        return " or ".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _type_words(kind: Any, plural: bool = False) -> str:
     kinds = kind if isinstance(kind, list) else [kind]
-    return " or ".join(words.get(k, str(k)) for k in kinds)
+    words = [TYPE_WORDS.get(k, ("a value", "values"))[plural] for k in kinds]
+    return _either(words)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from runner.catalog import Auth, Endpoint
 from runner.errors import ConfigError, Problem
@@ -68,6 +69,39 @@ def require_credentials(target: Target, credentials: Credentials) -> None:
         raise ConfigError(f"set {CLIENT_ID} or {ACCESS_TOKEN} to reach Imgur")
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def check_base_url(target: Target, url: str) -> None:
+    """Refuse a --base-url that cannot work, before anything is sent.
+
+    Raises:
+        ConfigError: not an http(s) URL with a host, a bad port, a user name
+            or password in it, or a sandbox that is not on this machine.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        parts, port = urlsplit(""), -1
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host or " " in host or port == -1:
+        raise ConfigError(
+            f"--base-url {url!r} is not a usable address; "
+            "write it like http://127.0.0.1:8765 or https://api.imgur.com"
+        )
+    if parts.username or parts.password:
+        raise ConfigError(
+            "--base-url must not hold a user name or password; "
+            "credentials come from the environment (IMGUR_ACCESS_TOKEN, ...)"
+        )
+    if target is Target.SANDBOX and host not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            f"--target sandbox runs on this machine, but --base-url points at "
+            f"{host}; use 127.0.0.1, or --target imgur for a real host"
+        )
+
+
 def grants(target: Target, credentials: Credentials) -> set[Auth]:
     """The kinds of authorization a run on `target` can satisfy."""
     if target is Target.LOWCODEAPI:
@@ -105,9 +139,22 @@ def _step_problem(
         )
     if endpoint.auth not in granted:
         return _needs_token(endpoint, "needs")
-    if step.args.get("username") == "me" and Auth.BEARER not in granted:
+    if Auth.BEARER in granted:
+        return None
+    if step.args.get("username") == "me":
         return _needs_token(endpoint, "with username `me` needs")
+    user_only = _user_only_param(step)
+    if user_only:
+        return _needs_token(endpoint, f"with `{user_only}` needs")
     return None
+
+
+def _user_only_param(step: Step) -> str | None:
+    """The first parameter the step gives that only a signed-in user may send."""
+    # An explicit null leaves the parameter out, so it needs no user.
+    given = {name for name, value in step.args.items() if value is not None}
+    names = (p.name for p in step.endpoint.params if p.needs_user)
+    return next((name for name in names if name in given), None)
 
 
 def _needs_token(endpoint: Endpoint, verb: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ something the run does not have is an error, never an empty string. Write
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -49,11 +50,17 @@ class Expression:
         try:
             return self.parsed.search(context, options=OPTIONS)
         except jmespath_errors.JMESPathError as error:
-            raise TemplateError(self.source, f"failed: {error}") from None
+            raise TemplateError(
+                self.source, f"could not be worked out: {error}"
+            ) from None
 
     def root_paths(self) -> list[tuple[str, ...]]:
         """Leading field names of every part read from the context root."""
         return list(_root_paths(self.tree))
+
+    def element_paths(self) -> list[tuple[str, ...]]:
+        """Field chains read from each element of a projection or filter."""
+        return list(_element_paths(self.tree))
 
     def simple_path(self) -> tuple[str, ...] | None:
         """The names of a plain ``a.b.c`` expression, else None."""
@@ -91,13 +98,43 @@ def compile_expression(source: str) -> Expression:
     if not text:
         raise ExpressionSyntaxError("the expression is empty")
     try:
-        return Expression(text, jmespath.compile(text))
+        expression = Expression(text, jmespath.compile(text))
     except jmespath_errors.ParseError as error:
         raise ExpressionSyntaxError(_parse_message(text, error)) from None
     except jmespath_errors.JMESPathError as error:
         raise ExpressionSyntaxError(
             f"`{text}` is not valid JMESPath: {error}"
         ) from None
+    _check_functions(text, expression.tree)
+    return expression
+
+
+def _check_functions(text: str, node: dict[str, Any]) -> None:
+    """Unknown functions and wrong argument counts, found before a run."""
+    for child in node.get("children", []):
+        if isinstance(child, dict):
+            _check_functions(text, child)
+    if node["type"] != "function_expression":
+        return
+    name, given = node["value"], len(node["children"])
+    table = OPTIONS.custom_functions.FUNCTION_TABLE
+    if name not in table:
+        close = difflib.get_close_matches(name, list(table), n=1, cutoff=0.8)
+        hint = (
+            f"did you mean {close[0]}()?"
+            if close
+            else "JMESPath's functions (jmespath.org) and to_epoch(), from_epoch()"
+        )
+        raise ExpressionSyntaxError(f"`{text}`: there is no function {name}(); {hint}")
+    signature = table[name]["signature"]
+    variadic = any(arg.get("variadic") for arg in signature)
+    wanted = len(signature)
+    if given < wanted or (given > wanted and not variadic):
+        count = f"at least {wanted}" if variadic else str(wanted)
+        raise ExpressionSyntaxError(
+            f"`{text}`: {name}() takes {count} argument"
+            f"{'s' if wanted != 1 else ''}, not {given}"
+        )
 
 
 def _parse_message(text: str, error: jmespath_errors.ParseError) -> str:
@@ -196,6 +233,16 @@ def render(value: Any, context: Mapping[str, Any]) -> Any:
     return value
 
 
+def loop_items(values: Any) -> list[Any] | None:
+    """The items a rendered `for_each` goes through, or None if not a list.
+
+    A mapping is gone through as ``{key, value}`` pairs.
+    """
+    if isinstance(values, Mapping):
+        return [{"key": k, "value": v} for k, v in values.items()]
+    return values if isinstance(values, list) else None
+
+
 def templates_in(value: Any, where: Where = ()) -> Iterator[tuple[Where, str]]:
     """Every string holding ``{{`` inside `value`, with where it stands."""
     if isinstance(value, str):
@@ -240,6 +287,19 @@ def _root_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
     else:
         for child in children:
             yield from _root_paths(child)
+
+
+def _element_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
+    """Chains read against a list's elements rather than the context root."""
+    kind = node["type"]
+    children = node.get("children", [])
+    inner = children[1:] if kind in ("projection", "filter_projection") else []
+    if kind == "expref":
+        inner = children
+    for child in children:
+        if any(child is element for element in inner):
+            yield from _root_paths(child)
+        yield from _element_paths(child)
 
 
 def _subexpression_paths(children: list[dict[str, Any]]) -> Iterator[tuple[str, ...]]:

@@ -52,10 +52,16 @@ class Call:
     args: dict[str, Any]
 
     def values(self, place: str) -> Iterator[tuple[str, Any]]:
-        """(wire name, value) for each argument given in `place`."""
+        """(wire name, value) for each argument given in `place`.
+
+        A list goes as ``ids[]``; the same parameter given as one
+        comma-separated string goes as plain ``ids``, as Imgur reads it.
+        """
         for param in self.endpoint.in_place(place):
             if param.name in self.args:
-                yield param.wire, self.args[param.name]
+                value = self.args[param.name]
+                wire = param.name if isinstance(value, str) else param.wire
+                yield wire, value
 
 
 @dataclass

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import random
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from runner.results import RunResult, StepResult
+from runner.run import RunRequest, run
 from runner.sandbox import DEMO_USER, Sandbox
+from runner.schema import validator
 from runner.targets import Target
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "playbooks" / "examples"
@@ -75,3 +81,65 @@ def reach(sandbox: Sandbox) -> Callable[[Target], TargetSetup]:
         return TargetSetup(target, None, imgur_env)  # the run starts its own
 
     return setup
+
+
+class Waits(list[float]):
+    """A sleep that waits for nothing and remembers what it was asked."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def waits() -> Waits:
+    return Waits()
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A finished run: its result and its report, checked against the schema."""
+
+    result: RunResult
+    report: dict[str, Any]
+
+    def step(self, step_id: str) -> StepResult:
+        return next(s for s in self.result.steps if s.id == step_id)
+
+
+RunText = Callable[..., Ran]
+
+
+@pytest.fixture
+def run_text(
+    reach: Callable[[Target], TargetSetup],
+    write_playbook: Callable[[str], Path],
+    tmp_path: Path,
+    waits: Waits,
+) -> RunText:
+    """Run playbook text against the sandbox, waits injected, report checked."""
+
+    def run_playbook(
+        text: str,
+        target: Target = Target.IMGUR,
+        sleep: Callable[[float], None] = waits,
+        **request: Any,
+    ) -> Ran:
+        setup = reach(target)
+        report = tmp_path / "report.json"
+        outcome = run(
+            RunRequest(
+                playbook=write_playbook(text),
+                target=target,
+                base_url=setup.base_url,
+                report=report,
+                env=setup.env,
+                **request,
+            ),
+            sleep=sleep,
+            rng=random.Random(7),
+        )
+        data = json.loads(report.read_text(encoding="utf-8"))
+        validator("report").validate(data)
+        return Ran(outcome.result, data)
+
+    return run_playbook

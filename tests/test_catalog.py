@@ -8,6 +8,7 @@ from runner.catalog import Auth, Endpoint, catalog_data, load_catalog
 from runner.schema import validator
 
 CATALOG = load_catalog()
+LIST_OR_TEXT = ("array", "string")
 
 
 def test_the_catalog_file_matches_its_schema() -> None:
@@ -34,7 +35,7 @@ def test_parameters_keep_their_place_type_and_allowed_values() -> None:
     ids = album.param("ids")
     privacy = album.param("privacy")
     assert ids is not None and privacy is not None
-    assert (ids.place, ids.types, ids.wire) == ("body", ("array",), "ids[]")
+    assert (ids.place, ids.wire) == ("body", "ids[]")
     assert privacy.values == ("public", "hidden", "secret")
     assert album.auth is Auth.EITHER and album.body == "form"
 
@@ -45,6 +46,41 @@ def test_uploads_take_a_file_or_text() -> None:
     image = upload.param("image")
     assert image is not None
     assert image.place == "file" and image.types == ("file", "string")
+
+
+def test_lists_the_reference_also_takes_as_a_comma_string() -> None:
+    both = {
+        (e.name, p.name) for e in CATALOG for p in e.params if p.types == LIST_OR_TEXT
+    }
+    assert both == {
+        ("album.create", "ids"),
+        ("album.update", "ids"),
+        ("album.set_images", "ids"),
+        ("album.add_images_anonymous", "deletehashes"),
+    }
+
+
+def test_an_upload_takes_an_image_or_a_video() -> None:
+    upload = CATALOG.get("image.upload")
+    assert upload is not None and upload.one_of_required == (("image", "video"),)
+    assert upload.unmet_groups(["title"]) == [("image", "video")]
+    assert upload.unmet_groups(["video"]) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in CATALOG if e.one_of_required],
+    ids=lambda e: e.name,
+)
+def test_one_of_required_names_optional_parameters(endpoint: Endpoint) -> None:
+    for group in endpoint.one_of_required:
+        params = [endpoint.param(name) for name in group]
+        assert all(p is not None and not p.required for p in params)
+
+
+def test_album_ids_need_a_user_where_a_client_id_would_do() -> None:
+    needs_user = {(e.name, p.name) for e in CATALOG for p in e.params if p.needs_user}
+    assert needs_user == {("album.create", "ids"), ("album.update", "ids")}
 
 
 def test_unconfirmed_facts_stay_marked() -> None:

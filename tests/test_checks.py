@@ -118,6 +118,18 @@ def test_a_good_playbook_builds_its_model(write_playbook: WritePlaybook) -> None
             "step id `a` is used twice",
             None,
         ),
+        (
+            "  - id: a\n    call: image.upload\n    with: {title: Beach}\n",
+            7,
+            "image.upload needs `image` or `video`",
+            "add `image:` or `video:` under `with:`",
+        ),
+        (
+            "  - id: a\n    call: account.list_blocks\n    with: {page: 1}\n",
+            7,
+            "account.list_blocks has no parameter `page`",
+            "account.list_blocks takes no parameters",
+        ),
     ],
     ids=[
         "unknown-endpoint",
@@ -132,6 +144,8 @@ def test_a_good_playbook_builds_its_model(write_playbook: WritePlaybook) -> None
         "template-in-expression",
         "missing-file",
         "duplicate-id",
+        "upload-without-image-or-video",
+        "parameter-of-a-parameterless-endpoint",
     ],
 )
 def test_each_mistake_is_named_placed_and_explained(
@@ -147,6 +161,38 @@ def test_each_mistake_is_named_placed_and_explained(
     assert message in problem.message
     if hint:
         assert problem.hint is not None and hint in problem.hint
+
+
+@pytest.mark.parametrize(
+    ("call", "args"),
+    [
+        ("album.create", "{ids: 'abc,def'}"),
+        ("album.create", "{ids: [abc, def]}"),
+        ("album.add_images_anonymous", "{albumDeleteHash: x, deletehashes: 'a,b'}"),
+    ],
+    ids=["comma-string", "list", "deletehashes-string"],
+)
+def test_album_images_go_as_a_list_or_a_comma_string(
+    write_playbook: WritePlaybook, call: str, args: str
+) -> None:
+    step = f"  - id: a\n    call: {call}\n    with: {args}\n"
+    assert load_playbook(write_playbook(HEADER + step)).steps[0].call == call
+
+
+def test_a_video_is_uploaded_without_an_image(write_playbook: WritePlaybook) -> None:
+    path = write_playbook(
+        HEADER + "  - id: a\n    call: image.upload\n"
+        "    with: {video: {file: clip.mp4}}\n"
+    )
+    (path.parent / "clip.mp4").write_bytes(b"not really a video")
+    assert load_playbook(path).steps[0].args["video"] == {"file": "clip.mp4"}
+
+
+def test_a_misspelt_upload_field_is_one_problem(write_playbook: WritePlaybook) -> None:
+    problem = one_problem(
+        write_playbook, "  - id: a\n    call: image.upload\n    with: {imge: x}\n"
+    )
+    assert problem.hint is not None and "did you mean `image`" in problem.hint
 
 
 def test_all_problems_are_reported_at_once(write_playbook: WritePlaybook) -> None:
@@ -184,8 +230,8 @@ def test_a_destructive_call_needs_the_step_and_the_command_line(
 
 @pytest.mark.parametrize(
     ("override", "expected"),
-    [({"count": "7"}, 7), ({"count": "seven"}, None), ({"new": "x"}, "x")],
-    ids=["typed", "wrong-type", "new-var"],
+    [({"count": "7"}, 7), ({"count": "seven"}, "whole number"), ({"cuont": "x"}, "")],
+    ids=["typed", "wrong-type", "unknown-var"],
 )
 def test_var_overrides_keep_the_playbook_type(
     write_playbook: WritePlaybook, override: dict[str, str], expected: object
@@ -194,12 +240,22 @@ def test_var_overrides_keep_the_playbook_type(
         "version: 1\nvars: {count: 3}\nsteps:\n  - id: a\n    call: album.create\n"
     )
     name = next(iter(override))
-    if expected is None:
-        with pytest.raises(InvalidPlaybook, match="problem") as caught:
-            load_playbook(path, overrides=override)
-        assert "whole number" in caught.value.problems[0].message
-    else:
+    if isinstance(expected, int):
         assert load_playbook(path, overrides=override).vars[name] == expected
+        return
+    [problem] = problems_of_overrides(path, override)
+    assert problem.line == 2
+    if expected:
+        assert expected in problem.message
+    else:
+        assert problem.message == "--var cuont=x: the playbook has no var `cuont`"
+        assert problem.hint == "did you mean --var count=x?"
+
+
+def problems_of_overrides(path: Path, overrides: dict[str, str]) -> list[Problem]:
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(path, overrides=overrides)
+    return caught.value.problems
 
 
 def test_vars_cannot_hold_templates(write_playbook: WritePlaybook) -> None:

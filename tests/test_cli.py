@@ -1,8 +1,11 @@
 """The command line: messages, exit codes, and the main path as a real process."""
 
 import json
+import logging
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,10 +15,10 @@ from click.testing import CliRunner, Result
 
 from runner.cli import cli
 from runner.errors import ExitCode
-from runner.sandbox import DEMO_ACCESS_TOKEN
+from runner.sandbox import DEMO_ACCESS_TOKEN, Fault, Sandbox
 from runner.targets import Target
 
-from .conftest import QUICKSTART, TargetSetup
+from .conftest import FAKE_ACCESS_TOKEN, QUICKSTART, TargetSetup
 
 Reach = Callable[[Target], TargetSetup]
 WritePlaybook = Callable[[str], Path]
@@ -67,6 +70,27 @@ def test_validate_with_a_target_checks_its_credentials(
 
 
 @pytest.mark.parametrize(
+    ("images", "refused"),
+    [("ids: [abc, def]", True), ("ids: 'abc,def'", True), ("deletehashes: [x]", False)],
+    ids=["ids-list", "ids-string", "deletehashes"],
+)
+def test_validate_with_only_a_client_id_refuses_album_ids(
+    write_playbook: WritePlaybook, images: str, refused: bool
+) -> None:
+    path = write_playbook(
+        f"version: 1\nsteps:\n  - id: a\n    call: album.create\n"
+        f"    with: {{{images}}}\n"
+    )
+    env = {"IMGUR_CLIENT_ID": "someclientid"}
+    result = invoke("validate", str(path), "--target", "imgur", env=env)
+    message = (
+        "album.create with `ids` needs a user access token, and only a Client-ID is set"
+    )
+    assert (message in result.stderr) is refused
+    assert result.exit_code == (ExitCode.INVALID if refused else ExitCode.OK)
+
+
+@pytest.mark.parametrize(
     ("args", "words"),
     [
         (["run", str(QUICKSTART)], "choose a target"),
@@ -75,6 +99,31 @@ def test_validate_with_a_target_checks_its_credentials(
         (["run", str(QUICKSTART), "--target", "mars"], "'mars' is not one of"),
         (["run", str(QUICKSTART), "--var", "oops"], "write it as NAME=VALUE"),
         (["validate", "missing.yaml"], "missing.yaml: no such file"),
+        (
+            ["run", str(QUICKSTART), "-t", "imgur", "--base-url", "127.0.0.1:8765"],
+            "--base-url '127.0.0.1:8765' is not a usable address",
+        ),
+        (
+            ["run", str(QUICKSTART), "-t", "imgur", "--base-url", "http://[::1"],
+            "is not a usable address",
+        ),
+        (
+            ["run", str(QUICKSTART), "-t", "imgur", "--base-url", "http://u:pw@x.io"],
+            "must not hold a user name or password",
+        ),
+        (
+            ["run", str(QUICKSTART), "-t", "sandbox", "--base-url", "https://x.io"],
+            "--target sandbox runs on this machine, but --base-url points at x.io",
+        ),
+        (
+            ["run", str(QUICKSTART), "-t", "sandbox", "--report", "/proc/no/r.json"],
+            "cannot write the report to /proc/no/r.json",
+        ),
+        (["run", str(QUICKSTART), "--env-file", "no.env"], "'no.env' does not exist"),
+        (
+            ["validate", str(QUICKSTART), "--var", "album_titel=x"],
+            "did you mean --var album_title=x?",
+        ),
     ],
     ids=[
         "no-target",
@@ -83,6 +132,13 @@ def test_validate_with_a_target_checks_its_credentials(
         "bad-target",
         "bad-var",
         "missing-file",
+        "base-url-without-scheme",
+        "base-url-broken",
+        "base-url-with-password",
+        "sandbox-elsewhere",
+        "report-unwritable",
+        "env-file-missing",
+        "unknown-var",
     ],
 )
 def test_setup_mistakes_exit_2_with_a_clear_message(
@@ -129,6 +185,29 @@ def test_endpoints_lists_a_group_and_shows_one() -> None:
     assert "POST /account/v1/{username}/block" in shown.stdout
     assert "Auth: user access token (Bearer)" in shown.stdout
     assert "call: account.block_user" in shown.stdout
+
+
+def test_endpoints_show_ignores_case() -> None:
+    result = invoke("endpoints", "show", "ALBUM.CREATE")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("album.create: Create a new album")
+
+
+def test_endpoints_show_of_a_group_points_to_its_list() -> None:
+    result = invoke("endpoints", "show", "album")
+    assert result.exit_code == ExitCode.INVALID
+    assert "'album' is a group of 14 endpoints, not one endpoint" in result.stderr
+    assert "`imgur-playbook endpoints album` lists them" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "names", [[], ["album.create", "extra"]], ids=["no-name", "two-names"]
+)
+def test_endpoints_show_takes_one_name(names: list[str]) -> None:
+    result = invoke("endpoints", "show", *names)
+    assert result.exit_code == ExitCode.INVALID
+    assert "Error: `endpoints show` takes one endpoint name, e.g. " in result.stderr
+    assert "write:" not in result.stderr
 
 
 def test_endpoints_show_suggests_a_name() -> None:
@@ -189,3 +268,97 @@ def test_the_sandbox_command_serves_until_stopped() -> None:
         process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
+
+
+def test_kill_stops_a_run_and_leaves_its_report(
+    sandbox: Sandbox, write_playbook: Callable[[str], Path], tmp_path: Path
+) -> None:
+    sandbox.faults.add(Fault(200, delay=5, endpoint="album.create"))
+    playbook = write_playbook(
+        """\
+        version: 1
+        steps:
+          - id: me
+            call: account.get
+            with: {username: me}
+          - id: album
+            call: album.create
+            with: {title: Slow}
+        """
+    )
+    report = tmp_path / "report.json"
+    command = ["run", str(playbook), "--target", "imgur", "--base-url", sandbox.url]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runner", *command, "--report", str(report)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "IMGUR_ACCESS_TOKEN": FAKE_ACCESS_TOKEN},
+    )
+    try:
+        assert process.stdout is not None
+        while "account.get" not in process.stdout.readline():
+            pass
+        deadline = time.monotonic() + 30
+        while sandbox.faults.served == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the slow request has reached the sandbox
+        process.terminate()
+        _, errors = process.communicate(timeout=30)
+    finally:
+        process.kill()
+
+    assert process.returncode == 130
+    assert f"the report keeps what was done: {report}" in errors
+    data = json.loads(report.read_text())
+    assert data["status"] == "interrupted"
+    assert [s["status"] for s in data["steps"]] == ["succeeded", "interrupted"]
+    assert "Imgur may have acted on the request" in data["steps"][1]["error"]
+
+
+def test_validate_with_a_target_needs_the_secrets(
+    write_playbook: WritePlaybook,
+) -> None:
+    path = write_playbook(
+        "version: 1\nsecrets: [QA_NOT_SET]\nsteps:\n  - id: me\n"
+        "    call: account.get\n    with: {username: '{{ secrets.QA_NOT_SET }}'}\n"
+    )
+
+    assert invoke("validate", str(path)).exit_code == ExitCode.OK
+    result = invoke("validate", str(path), "--target", "sandbox")
+    assert result.exit_code == ExitCode.INVALID
+    assert "needs the secrets QA_NOT_SET" in result.stderr
+
+
+def test_quiet_still_says_why_a_step_failed(
+    reach: Reach, write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    path = write_playbook(
+        "version: 1\nsteps:\n  - id: me\n    call: account.get\n"
+        "    with: {username: me}\n  - id: gone\n    call: album.get\n"
+        "    with: {albumHash: NoSuchAlbum}\n"
+    )
+    setup = reach(Target.IMGUR)
+    args = ["-q", "run", str(path), "-t", "imgur", "--base-url", str(setup.base_url)]
+
+    result = invoke(*args, "--report", str(tmp_path / "r.json"), env=setup.env)
+
+    assert result.exit_code == ExitCode.STEP_FAILED
+    assert "FAIL  gone" in result.stdout and "HTTP 404" in result.stdout
+    assert "me" not in result.stdout.split("FAIL")[0]
+
+
+@pytest.mark.parametrize(
+    ("flags", "level"),
+    [
+        ([], logging.WARNING),
+        (["-v"], logging.INFO),
+        (["-vv"], logging.DEBUG),
+        (["-q"], logging.ERROR),
+        (["-v", "--debug"], logging.DEBUG),
+        (["-q", "--debug"], logging.DEBUG),
+    ],
+    ids=["default", "v", "vv", "q", "v-debug", "q-debug"],
+)
+def test_debug_wins_over_the_other_log_flags(flags: list[str], level: int) -> None:
+    assert invoke(*flags, "version").exit_code == 0
+    assert logging.getLogger("runner").level == level

@@ -4,7 +4,8 @@ The reference (``../shared/reference/imgur-endpoints.yaml``) keeps its facts
 in the shape its sources gave them. The catalog holds the same facts in the
 shape the runner reads: one parameter list with a place for each parameter,
 plain type names, and the project's own marks (secret parameters, the
-destructive endpoint). Run it again when the reference changes:
+destructive endpoint, parameters that need a user, groups of which one is
+required). Run it again when the reference changes:
 
     python tools/build_catalog.py ../shared/reference/imgur-endpoints.yaml
 """
@@ -34,6 +35,20 @@ SECRET_PARAMS = {
 
 # Endpoints that cannot be undone at account level.
 DESTRUCTIVE = {"account.delete_me": "deletes the whole Imgur account"}
+
+# The reference marks `image` required, but an upload sends `image` or `video`
+# (notes, Uploads); the `rule:` of a body adds the groups it states.
+ONE_OF_REQUIRED = {"image.upload": [["image", "video"]]}
+RULE = re.compile(r"at least one of (.+)")
+
+# Anonymous albums take deletehashes[], not ids[]: ids[] needs a logged-in user
+# (notes, Deletehash). Only these endpoints also take a Client-ID alone.
+NEEDS_USER = {"album.create": {"ids"}, "album.update": {"ids"}}
+
+# A list the reference says Imgur also reads as one comma-separated string,
+# in the field's notes or the endpoint's ("... a comma-separated `ids` string").
+COMMA_STRING = "comma-separated"
+NAMED_COMMA_STRING = re.compile(r"comma-separated `(\w+)`")
 
 HEADER = """\
 # The Imgur endpoint catalog: every endpoint a playbook can call by name.
@@ -92,11 +107,49 @@ def convert_auth(raw: dict[str, Any]) -> dict[str, Any]:
     return auth
 
 
-def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
+def comma_string_params(raw: dict[str, Any]) -> set[str]:
+    """Names of the list parameters that also take a comma-separated string."""
+    fields = (raw.get("body") or {}).get("fields", [])
+    names = {
+        field["name"].removesuffix("[]")
+        for field in fields
+        if field["type"] == "array[string]"
+        and COMMA_STRING in str(field.get("notes", ""))
+    }
+    for note in raw.get("notes") or []:
+        names.update(NAMED_COMMA_STRING.findall(note))
+    return names
+
+
+def one_of_required(raw: dict[str, Any]) -> list[list[str]]:
+    """Groups of parameters of which a call must give at least one."""
+    groups = list(ONE_OF_REQUIRED.get(raw["name"], []))
+    rule = RULE.match(str((raw.get("body") or {}).get("rule", "")))
+    if rule:
+        groups.append([n.strip().removesuffix("[]") for n in rule[1].split("/")])
+    return groups
+
+
+def convert_params(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The endpoint's parameters in one list, with the project's marks."""
     body = raw.get("body") or {}
     params = [convert_param(p, "path") for p in raw["path_params"]]
     params += [convert_param(p, "query") for p in raw["query_params"]]
     params += [convert_param(p, "body") for p in body.get("fields", [])]
+    in_groups = {name for group in one_of_required(raw) for name in group}
+    comma = comma_string_params(raw)
+    for param in params:
+        if param["name"] in comma:
+            param["type"] = ["array", "string"]
+        if param["name"] in in_groups:
+            param["required"] = False  # the group is, not each member
+        if param["name"] in NEEDS_USER.get(raw["name"], set()):
+            param["needs_user"] = True
+    return params
+
+
+def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
+    params = convert_params(raw)
     entry: dict[str, Any] = {
         "name": raw["name"],
         "row": raw["n"],
@@ -112,6 +165,8 @@ def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
         "sources": raw["sources"],
         "confirmed": raw["fully_confirmed"],
     }
+    if one_of_required(raw):
+        entry["one_of_required"] = one_of_required(raw)
     if raw["name"] in DESTRUCTIVE:
         entry["destructive"] = DESTRUCTIVE[raw["name"]]
     notes = list(raw.get("notes") or [])

@@ -3,9 +3,11 @@
 Start one with ``Sandbox().start()`` (or as a context manager) and point a
 transport at :attr:`Sandbox.url` or :attr:`Sandbox.lowcodeapi_url`;
 :func:`serve` runs one in the foreground for ``imgur-playbook sandbox``.
+Add a :class:`Fault` to :attr:`Sandbox.faults` to make the next answers fail.
 """
 
 from runner.sandbox.clock import ManualClock
+from runner.sandbox.faults import Fault, Faults
 from runner.sandbox.ratelimit import RateLimits
 from runner.sandbox.seed import DEMO_USER
 from runner.sandbox.server import (
@@ -25,6 +27,8 @@ __all__ = [
     "DEMO_CLIENT_SECRET",
     "DEMO_REFRESH_TOKEN",
     "DEMO_USER",
+    "Fault",
+    "Faults",
     "ManualClock",
     "RateLimits",
     "Sandbox",

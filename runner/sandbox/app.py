@@ -1,10 +1,11 @@
-"""The Imgur API as a WSGI application: route, authorize, charge, handle, wrap."""
+"""The Imgur API as a WSGI application: fault, route, authorize, charge, handle."""
 
 from __future__ import annotations
 
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from runner.sandbox.bodies import ApiRequest, read_args, read_files
 from runner.sandbox.context import Context
 from runner.sandbox.envelope import failure, success
 from runner.sandbox.errors import ImgurError
+from runner.sandbox.faults import Fault, Faults, fault_response
 from runner.sandbox.ratelimit import RateLimiter, cost
 from runner.sandbox.registry import handler_for
 from runner.sandbox.routing import Route, routes_for
@@ -38,7 +40,9 @@ class ImgurApp:
         handlers.load()
         self.store = store
         self.limiter = limiter
-        self.routes = routes_for(catalog or load_catalog())
+        catalog = catalog or load_catalog()
+        self.routes = routes_for(catalog)
+        self.faults = Faults(catalog)
         # The server answers on many threads; the store is not thread-safe.
         self.lock = threading.Lock()
         self._error_ids = itertools.count(1)
@@ -53,21 +57,49 @@ class ImgurApp:
     def respond(self, request: Request) -> Response:
         """The answer to `request`, rate-limit headers included."""
         address = request.remote_addr or "unknown"
-        try:
-            response = self._answer(request, address)
-        except ImgurError as error:
-            response = self._failure(request, error)
-        except HTTPException as error:  # werkzeug's own, e.g. a body too large
-            reason = error.description or error.name
-            response = self._failure(request, ImgurError(error.code or 400, reason))
-        except Exception:
-            logger.exception("sandbox failed on %s %s", request.method, request.path)
-            response = self._failure(request, ImgurError(500, "Internal error"))
-        with self.lock:
-            post = request.method == "POST"
-            response.headers.update(self.limiter.headers(address, post))
+        fault = self._fault(request)
+        if fault is None or fault.slow_only:
+            response = self._answered(request, address)
+        else:
+            response = self._faulted(request, fault)
+        # An HTML error page comes from the edge in front of the API, which
+        # knows nothing of credits.
+        if fault is None or not fault.html:
+            with self.lock:
+                post = request.method == "POST"
+                response.headers.update(self.limiter.headers(address, post))
         logger.debug("%s %s -> %s", request.method, request.path, response.status_code)
         return response
+
+    def _fault(self, request: Request) -> Fault | None:
+        """The pending fault for `request`, if any, once its delay is over."""
+        fault = self.faults.take(self._endpoint_names(request))
+        if fault is not None:
+            logger.debug("%s %s gets %s", request.method, request.path, fault)
+            time.sleep(fault.delay)  # without the lock: other calls go on meanwhile
+        return fault
+
+    def _endpoint_names(self, request: Request) -> tuple[str, ...]:
+        try:
+            route, _ = self.routes.match(request.method, request.path)
+        except ImgurError:
+            return ()  # only a fault for any request applies
+        return tuple(endpoint.name for endpoint in route.endpoints)
+
+    def _faulted(self, request: Request, fault: Fault) -> Response:
+        return fault_response(fault, request.method, request.path, self._error_id())
+
+    def _answered(self, request: Request, address: str) -> Response:
+        try:
+            return self._answer(request, address)
+        except ImgurError as error:
+            return self._failure(request, error)
+        except HTTPException as error:  # werkzeug's own, e.g. a body too large
+            reason = error.description or error.name
+            return self._failure(request, ImgurError(error.code or 400, reason))
+        except Exception:
+            logger.exception("sandbox failed on %s %s", request.method, request.path)
+            return self._failure(request, ImgurError(500, "Internal error"))
 
     def _answer(self, request: Request, address: str) -> Response:
         route, path_args = self.routes.match(request.method, request.path)
@@ -102,5 +134,7 @@ class ImgurApp:
         return handler(context)
 
     def _failure(self, request: Request, error: ImgurError) -> Response:
-        error_id = f"imgur-sandbox/{next(self._error_ids)}"
-        return failure(error, request.method, request.path, error_id)
+        return failure(error, request.method, request.path, self._error_id())
+
+    def _error_id(self) -> str:
+        return f"imgur-sandbox/{next(self._error_ids)}"

@@ -50,7 +50,8 @@ class Sandbox:
 
     ``access_tokens`` and ``refresh_tokens`` map tokens to usernames of the
     seeded world; ``api_tokens`` map LowCodeAPI tokens to the username whose
-    Bearer the proxy sends. ``store`` is open for tests to inspect and arrange.
+    Bearer the proxy sends. ``store`` is open for tests to inspect and arrange;
+    ``faults`` takes the misbehaviour they want the next answers to show.
     """
 
     def __init__(
@@ -77,6 +78,7 @@ class Sandbox:
 
         self.limiter = RateLimiter(limits or RateLimits(), clock)
         self.imgur = ImgurApp(self.store, self.limiter)
+        self.faults = self.imgur.faults  # the LowCodeAPI front forwards into them
         self.lowcodeapi = LowCodeApiFront(self.imgur, api_tokens, lowcodeapi_formats)
         self.wsgi = DispatcherMiddleware(
             self.imgur, {LOWCODEAPI_PREFIX: self.lowcodeapi}

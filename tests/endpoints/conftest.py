@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.executor import RunResult, Status
+from runner.results import RunResult, Status
 from runner.run import RunRequest, run
 from runner.sandbox import DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN, DEMO_USER, Sandbox
 from runner.sandbox.store import Account

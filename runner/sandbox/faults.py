@@ -1,0 +1,146 @@
+"""Misbehaviour on demand: the next answers a test wants to go wrong.
+
+A test schedules faults on ``Sandbox.faults``; the Imgur app serves the first
+pending fault that matches a request instead of answering it, before the call
+is authorized, charged or handled, so a faulted call changes nothing and costs
+no credits. A fault of status 200 is a slow answer: the call is answered as
+usual, only after the fault's delay.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from html import escape
+
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Response
+
+from runner.catalog import Catalog
+from runner.sandbox.envelope import failure
+from runner.sandbox.errors import (
+    AUTH_REQUIRED,
+    PERMISSION_DENIED,
+    ImgurError,
+    RateLimited,
+)
+
+SLOW = 200
+TOO_MANY_REQUESTS = 429
+# What the sandbox itself says for these statuses, so a fault reads the same.
+MESSAGES = {401: AUTH_REQUIRED, 403: PERMISSION_DENIED, 500: "Internal error"}
+HTML_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n"
+    "<body><h1>{title}</h1><p>Imgur is temporarily over capacity."
+    " Please try again later.</p></body></html>\n"
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One misbehaviour: what to answer instead, to which endpoint, how late."""
+
+    status: int = 500
+    retry_after: int | None = None
+    html: bool = False
+    endpoint: str | None = None
+    delay: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.status != SLOW and not 400 <= self.status <= 599:
+            raise ValueError(f"a fault answers 200 or 400-599, not {self.status}")
+        if self.html and self.status == SLOW:
+            raise ValueError("an HTML error page needs an error status, not 200")
+        if self.retry_after is not None and self.retry_after < 0:
+            raise ValueError(f"retry_after cannot be negative: {self.retry_after}")
+        if self.delay < 0:
+            raise ValueError(f"delay cannot be negative: {self.delay}")
+
+    @property
+    def slow_only(self) -> bool:
+        """Whether the call is answered as usual once the delay is over."""
+        return self.status == SLOW
+
+    def matches(self, endpoints: Collection[str]) -> bool:
+        """Whether a call to one of `endpoints` (catalog names) gets this fault."""
+        return self.endpoint is None or self.endpoint in endpoints
+
+
+class Faults:
+    """The faults still to serve, first added first; safe across threads.
+
+    With a `catalog`, a fault naming an endpoint it lacks is refused at once,
+    rather than silently never served.
+    """
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self._catalog = catalog
+        self._pending: list[Fault] = []
+        self._served = 0
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault, times: int = 1) -> None:
+        """Serve `fault` to the next `times` matching requests.
+
+        Raises:
+            ValueError: `times` is below 1, or the endpoint is not in the catalog.
+        """
+        if times < 1:
+            raise ValueError(f"times must be at least 1, not {times}")
+        self._check_endpoint(fault.endpoint)
+        with self._lock:
+            self._pending.extend([fault] * times)
+
+    def clear(self) -> None:
+        """Drop every pending fault; :attr:`served` keeps its count."""
+        with self._lock:
+            self._pending.clear()
+
+    @property
+    def served(self) -> int:
+        """How many faults were served so far."""
+        with self._lock:
+            return self._served
+
+    def take(self, endpoints: Collection[str]) -> Fault | None:
+        """The first pending fault for a call to `endpoints`, now spent."""
+        with self._lock:
+            for index, fault in enumerate(self._pending):
+                if fault.matches(endpoints):
+                    self._served += 1
+                    return self._pending.pop(index)
+        return None
+
+    def _check_endpoint(self, name: str | None) -> None:
+        if name is None or self._catalog is None or name in self._catalog:
+            return
+        close = self._catalog.suggest(name)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        raise ValueError(f"no catalog endpoint is called {name!r}{hint}")
+
+
+def fault_response(fault: Fault, method: str, path: str, error_id: str) -> Response:
+    """What the sandbox answers for `fault`: an HTML page or Imgur's JSON error."""
+    if fault.html:
+        response = _html_page(fault.status)
+    else:
+        response = failure(_error(fault), method, path, error_id)
+    # RateLimited always says when to retry; a fault says so only if told to.
+    response.headers.pop("Retry-After", None)
+    if fault.retry_after is not None:
+        response.headers["Retry-After"] = str(fault.retry_after)
+    return response
+
+
+def _error(fault: Fault) -> ImgurError:
+    # RateLimited is what makes failure() answer JSON:API style, as Imgur's 429.
+    if fault.status == TOO_MANY_REQUESTS:
+        return RateLimited(fault.retry_after or 0)
+    phrase = HTTP_STATUS_CODES.get(fault.status, "Error")
+    return ImgurError(fault.status, MESSAGES.get(fault.status, phrase))
+
+
+def _html_page(status: int) -> Response:
+    title = escape(f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}")
+    return Response(HTML_PAGE.format(title=title), status=status, mimetype="text/html")

@@ -1,0 +1,180 @@
+"""Retries: waits that grow, jitter, a cap, Retry-After and `until`."""
+
+import random
+
+import pytest
+
+from runner.errors import ApiError, StepError
+from runner.results import Status
+from runner.retry import Retry
+from runner.sandbox import DEMO_USER, Fault, Sandbox
+from runner.targets import Target
+
+from .conftest import RunText, Waits
+
+ME = """\
+version: 1
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+    RETRY
+    save: {url: data.url}
+"""
+
+
+def test_waits_grow_by_the_backoff_up_to_the_cap() -> None:
+    retry = Retry(attempts=6, delay=1, backoff=3, max_delay=20, jitter=False)
+    rng = random.Random(1)
+
+    assert [retry.wait(n, rng) for n in range(1, 6)] == [1, 3, 9, 20, 20]
+
+
+def test_jitter_draws_between_half_and_all_of_the_wait() -> None:
+    retry = Retry(attempts=3, delay=4, backoff=2, max_delay=60)
+    rng = random.Random(1)
+
+    waits = [retry.wait(2, rng) for _ in range(200)]
+    assert all(4 <= wait <= 8 for wait in waits)
+    assert len(set(waits)) > 100  # drawn, not fixed
+
+
+def test_retry_after_sets_the_least_wait_but_not_past_the_cap() -> None:
+    retry = Retry(attempts=3, delay=1, max_delay=30, jitter=False)
+    rng = random.Random(1)
+    asked = ApiError("HTTP 429", http_status=429, retryable=True, retry_after=12)
+
+    assert retry.wait_for(1, asked, rng) == 12
+    too_long = ApiError("HTTP 429", http_status=429, retryable=True, retry_after=90)
+    with pytest.raises(StepError, match=r"asks to wait 90s .* retry.max_delay \(30s\)"):
+        retry.wait_for(1, too_long, rng)
+
+
+@pytest.mark.parametrize("target", [Target.IMGUR, Target.LOWCODEAPI], ids=str)
+def test_passing_server_errors_are_tried_again(
+    run_text: RunText, sandbox: Sandbox, waits: Waits, target: Target
+) -> None:
+    sandbox.faults.add(Fault(503), times=2)
+
+    ran = run_text(ME.replace("RETRY", "retry: {attempts: 3, delay: 2}"), target)
+
+    me = ran.step("me")
+    assert (me.status, me.attempts, me.saved["url"]) == (
+        Status.SUCCEEDED,
+        3,
+        DEMO_USER,
+    )
+    assert len(waits) == 2
+    assert 1 <= waits[0] <= 2 and 2 <= waits[1] <= 4
+    assert ran.report["steps"][0]["attempts"] == 3
+
+
+def test_a_429_waits_as_long_as_imgur_asks(
+    run_text: RunText, sandbox: Sandbox, waits: Waits
+) -> None:
+    sandbox.faults.add(Fault(429, retry_after=7))
+
+    ran = run_text(ME.replace("RETRY", "retry: {attempts: 2, delay: 1}"))
+
+    assert ran.step("me").status is Status.SUCCEEDED
+    assert waits == [7]
+
+
+def test_without_retry_a_failure_is_final(
+    run_text: RunText, sandbox: Sandbox, waits: Waits
+) -> None:
+    sandbox.faults.add(Fault(500))
+
+    ran = run_text(ME.replace("RETRY", ""))
+
+    me = ran.step("me")
+    assert (me.status, me.attempts, me.http_status) == (Status.FAILED, 1, 500)
+    assert waits == []
+
+
+def test_tries_run_out_and_the_last_error_is_told(
+    run_text: RunText, sandbox: Sandbox, waits: Waits
+) -> None:
+    sandbox.faults.add(Fault(502, html=True), times=3)
+
+    ran = run_text(ME.replace("RETRY", "retry: {attempts: 3, jitter: false}"))
+
+    me = ran.step("me")
+    assert (me.status, me.attempts) == (Status.FAILED, 3)
+    assert me.error is not None
+    assert "HTTP 502: a body that is not JSON (text/html" in me.error
+    assert waits == [1, 2]
+
+
+def test_a_client_error_is_not_tried_again(
+    run_text: RunText, sandbox: Sandbox, waits: Waits
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: gone
+            call: album.get
+            with: {albumHash: NoSuchAlbum}
+            retry: {attempts: 5}
+        """
+    )
+
+    assert (ran.step("gone").status, ran.step("gone").attempts) == (Status.FAILED, 1)
+    assert waits == []
+
+
+def test_until_polls_while_the_answer_is_not_there_yet(
+    run_text: RunText, sandbox: Sandbox, waits: Waits
+) -> None:
+    image = sandbox.store.images["vnKe11t"]
+    image.title = None
+
+    def someone_retitles_it(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:
+            image.title = "Finally named"
+
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: wait
+            call: image.get
+            with: {imageHash: vnKe11t}
+            retry: {attempts: 5, delay: 10, jitter: false, until: data.title}
+            save: {title: data.title}
+        """,
+        sleep=someone_retitles_it,
+    )
+
+    wait = ran.step("wait")
+    assert (wait.status, wait.attempts, wait.saved["title"]) == (
+        Status.SUCCEEDED,
+        3,
+        "Finally named",
+    )
+    assert waits == [10, 20]
+
+
+def test_until_that_never_holds_fails_with_the_values_seen(
+    run_text: RunText, waits: Waits
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: wait
+            call: image.get
+            with: {imageHash: vnKe11t}
+            retry: {attempts: 3, delay: 1, jitter: false, until: "data.views > `100`"}
+        """
+    )
+
+    wait = ran.step("wait")
+    assert (wait.status, wait.attempts) == (Status.FAILED, 3)
+    assert wait.error == (
+        "still not true after 3 attempts: retry.until `data.views > `100`` "
+        "is false: data.views is 2"
+    )
+    assert waits == [1, 2]

@@ -1,0 +1,159 @@
+"""--vars-file: values for `vars:` from a YAML or JSON file, under --var."""
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from runner.cli import cli
+from runner.errors import ExitCode, InvalidPlaybook
+from runner.playbook import Playbook
+from runner.run import RunRequest, check
+
+WritePlaybook = Callable[..., Path]
+
+PLAYBOOK = """\
+version: 1
+vars:
+  limit: 5
+  ratio: 0.5
+  title: Holiday
+  tags: [beach]
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+"""
+
+
+@pytest.fixture
+def playbook(write_playbook: WritePlaybook) -> Path:
+    return write_playbook(PLAYBOOK)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def checked(playbook: Path, vars_file: Path, **overrides: str) -> Playbook:
+    return check(RunRequest(playbook, vars_file=vars_file, overrides=overrides))
+
+
+def problem_of(playbook: Path, vars_file: Path) -> str:
+    with pytest.raises(InvalidPlaybook) as caught:
+        checked(playbook, vars_file)
+    [problem] = caught.value.problems
+    return str(problem)
+
+
+def test_values_take_the_type_the_playbook_gives_them(
+    playbook: Path, tmp_path: Path
+) -> None:
+    vars_file = write(
+        tmp_path,
+        "vars.yaml",
+        """\
+        limit: "7"
+        ratio: 2
+        title: 2026
+        tags: [cats, dogs]
+        """,
+    )
+    assert checked(playbook, vars_file).vars == {
+        "limit": 7,
+        "ratio": 2.0,
+        "title": "2026",
+        "tags": ["cats", "dogs"],
+    }
+
+
+def test_names_the_playbook_does_not_have_are_added_as_they_are(
+    playbook: Path, tmp_path: Path
+) -> None:
+    vars_file = write(tmp_path, "vars.json", '{"album": {"privacy": "hidden"}}')
+    assert checked(playbook, vars_file).vars["album"] == {"privacy": "hidden"}
+
+
+def test_a_json_file_keeps_json_numbers(playbook: Path, tmp_path: Path) -> None:
+    # PyYAML would read 1e3 as text; JSON says it is a number.
+    vars_file = write(tmp_path, "vars.json", '{"ratio": 1e3}')
+    assert checked(playbook, vars_file).vars["ratio"] == 1000.0
+
+
+def test_var_on_the_command_line_wins_over_the_file(
+    playbook: Path, tmp_path: Path
+) -> None:
+    vars_file = write(tmp_path, "vars.yaml", "limit: 7\ntitle: From the file\n")
+    found = checked(playbook, vars_file, limit="9").vars
+    assert (found["limit"], found["title"]) == (9, "From the file")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("title: ok\nlimit: [1, 2]\n", 2, "`limit` is [1, 2], but the playbook's "),
+        ("limit: lots\n", 1, '`limit` is "lots", but the playbook\'s value is a whole'),
+        ("tags: beach\n", 1, "the playbook's value is a list"),
+        ("title: [a]\n", 1, "the playbook's value is text"),
+    ],
+    ids=["list-for-number", "word-for-number", "text-for-list", "list-for-text"],
+)
+def test_a_value_of_another_type_is_placed_in_the_vars_file(
+    playbook: Path, tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    vars_file = write(tmp_path, "vars.yaml", text)
+    assert problem_of(playbook, vars_file).startswith(f"{vars_file}:{line}: ")
+    assert words in problem_of(playbook, vars_file)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where", "words"),
+    [
+        ("vars.yaml", "limit: [1\ntitle: x\n", ":2: ", "--vars-file: YAML syntax"),
+        ("vars.yaml", "- limit\n- 7\n", ":1: ", "must map var names to values"),
+        ("vars.yaml", "limit: 1\nlimit: 2\n", ":2: ", "`limit` is given twice"),
+        ("vars.yaml", "", ":1: ", "the file is empty"),
+        ("vars.json", '{\n  "limit": 7,\n}\n', ":3: ", "not valid JSON at column 1"),
+    ],
+    ids=["yaml-syntax", "a-list", "repeated-name", "empty", "json-syntax"],
+)
+def test_a_broken_vars_file_is_a_placed_problem(
+    playbook: Path, tmp_path: Path, name: str, text: str, where: str, words: str
+) -> None:
+    vars_file = write(tmp_path, name, text)
+    found = problem_of(playbook, vars_file)
+    assert found.startswith(f"{vars_file}{where}")
+    assert words in found
+
+
+def test_a_missing_vars_file_says_so(playbook: Path, tmp_path: Path) -> None:
+    found = problem_of(playbook, tmp_path / "nope.yaml")
+    assert "--vars-file: cannot read" in found
+    assert "there is no such file" in found
+
+
+def test_validate_shows_the_vars_file_problem_and_exits_2(
+    playbook: Path, tmp_path: Path
+) -> None:
+    vars_file = write(tmp_path, "vars.yaml", "title: ok\nlimit: [1, 2]\n")
+    result = CliRunner().invoke(
+        cli, ["validate", str(playbook), "--vars-file", str(vars_file)], env={}
+    )
+    assert result.exit_code == ExitCode.INVALID
+    assert "1 problem found before anything was sent" in result.stderr
+    assert f"{vars_file}:2: --vars-file: `limit` is [1, 2]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_validate_reads_the_vars_file_before_the_vars(
+    playbook: Path, tmp_path: Path
+) -> None:
+    vars_file = write(tmp_path, "vars.yaml", "limit: 7\n")
+    args = ["validate", str(playbook), "--vars-file", str(vars_file)]
+    result = CliRunner().invoke(cli, [*args, "--var", "limit=8"], env={})
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "valid (1 step)" in result.stdout
