@@ -52,6 +52,8 @@ class Param:
     values: tuple[Any, ...] | None = None
     default: Any = None
     wire_name: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
     secret: bool = False
     needs_user: bool = False  # giving it needs a user token, whatever the auth
     deprecated: bool = False
@@ -63,6 +65,19 @@ class Param:
         """The name Imgur reads, e.g. ``ids[]`` for ``ids``."""
         return self.wire_name or self.name
 
+    @property
+    def sent_as(self) -> str | None:
+        """Imgur's name where it is another than the playbook's (not ``[]``)."""
+        return self.wire if self.wire.removesuffix("[]") != self.name else None
+
+    def wire_for(self, value: Any) -> str:
+        """The name Imgur reads `value` under.
+
+        A list goes as ``ids[]``; the same parameter given as one
+        comma-separated string goes as plain ``ids``, as Imgur reads it.
+        """
+        return self.wire.removesuffix("[]") if isinstance(value, str) else self.wire
+
     def type_problem(self, value: Any) -> str | None:
         """Why `value` does not fit this parameter, or None if it does."""
         shown = json.dumps(value, ensure_ascii=False, default=str)
@@ -72,10 +87,29 @@ class Param:
         if self.values is not None and not _allowed(value, self.values):
             allowed = ", ".join(str(v) for v in self.values)
             return f"`{self.name}` must be one of {allowed}, not {shown}"
+        if not self._in_range(value):
+            return f"`{self.name}` must be {self.range_text}, not {shown}"
         if self.place == "path" and str(value).strip() in ("", ".", ".."):
             # An empty or dot segment would reach another endpoint's URL.
             return f"`{self.name}` cannot be {shown}: it is part of the URL"
         return None
+
+    @property
+    def range_text(self) -> str:
+        """The allowed numbers in words, e.g. "from 1 to 100"; "" for any."""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"from {low} to {high}"
+        if low is not None:
+            return f"{low} or more"
+        return f"{high} or less" if high is not None else ""
+
+    def _in_range(self, value: Any) -> bool:
+        if not _fits("integer", value):
+            return True  # a text value of a text-or-number parameter
+        number = int(value)
+        low, high = self.minimum, self.maximum
+        return (low is None or number >= low) and (high is None or number <= high)
 
 
 _TYPE_WORDS = {
@@ -154,6 +188,21 @@ class Endpoint:
     def in_place(self, place: str) -> Iterator[Param]:
         return (p for p in self.params if p.place == place)
 
+    def named(self, sent: Mapping[str, Any], place: str) -> dict[str, Any]:
+        """Values sent in `place` under Imgur's names, keyed by the catalog's.
+
+        Lists arrive without their ``[]``; a field that shares Imgur's name with
+        a path value has its own name here (``new_username``, not ``username``).
+        Imgur reads no field under such an own name, so one sent so is left out.
+        """
+        names = {p.wire.removesuffix("[]"): p.name for p in self.in_place(place)}
+        own = set(names.values()) - set(names)
+        return {
+            names.get(key, key): value
+            for key, value in sent.items()
+            if key in names or key not in own
+        }
+
     def unmet_groups(self, given: Iterable[str]) -> list[tuple[str, ...]]:
         """The one-of-required groups of which `given` names no parameter."""
         names = set(given)
@@ -226,6 +275,8 @@ def _param_from_data(data: Mapping[str, Any]) -> Param:
         values=tuple(values) if values is not None else None,
         default=data.get("default"),
         wire_name=data.get("wire_name"),
+        minimum=data.get("minimum"),
+        maximum=data.get("maximum"),
         secret=bool(data.get("secret")),
         needs_user=bool(data.get("needs_user")),
         deprecated=bool(data.get("deprecated")),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from runner.templating import (
     ExpressionSyntaxError,
     Template,
     compile_expression,
+    describe_value,
     is_template,
     loop_items,
     parse_template,
@@ -31,6 +34,10 @@ from runner.templating import (
 )
 
 RUN_FIELDS = ("id", "started", "playbook", "target")
+# A template inside an expression, with the quotes that may surround it.
+BRACED = re.compile(r"""(?P<q>['"`]?)\{\{(?P<inner>.*?)\}\}(?P=q)""")
+# What a response document holds besides the run: `save` and `expect` read it.
+RESPONSE_KEYS = ("data", "status", "success", "headers")
 # Items of a known list checked one by one before a run; enough for any typo.
 MOST_CHECKED_ITEMS = 1000
 TEMPLATE_ROOTS = ("vars", "secrets", "inputs", "steps", "run")
@@ -55,6 +62,7 @@ class Checker:
         self.found: list[Problem] = []
         data = document.data if isinstance(document.data, dict) else {}
         self.vars: dict[str, Any] = _mapping(data.get("vars"))
+        self.declared_inputs = {str(name) for name in _mapping(data.get("inputs"))}
         self.secrets = [s for s in _list(data.get("secrets")) if isinstance(s, str)]
         self.raw_steps = _list(data.get("steps"))
         self.steps = [s for s in self.raw_steps if isinstance(s, dict)]
@@ -65,6 +73,7 @@ class Checker:
         self.found = playbook_problems(self.document)
         if not isinstance(self.document.data, dict):
             return self.found
+        self._check_numbers()
         self._check_vars()
         for index, step in enumerate(self.raw_steps):
             if isinstance(step, dict):
@@ -80,6 +89,21 @@ class Checker:
         hint: str | None = None,
     ) -> None:
         self.found.append(self.document.problem(where, message, step=step, hint=hint))
+
+    def _check_numbers(self) -> None:
+        """`.nan` and `.inf` are YAML numbers that no wait, count or call can use."""
+        placed = {(problem.line, problem.message) for problem in self.found}
+        for where, number in _endless_numbers(self.document.data, ()):
+            name = next((str(k) for k in reversed(where) if isinstance(k, str)), "")
+            line = self.document.line(where)
+            if any(n == line and f"`{name}`" in m for n, m in placed):
+                continue  # the schema said what the value must be
+            self.add(
+                where,
+                f"`{name}` is {_yaml_number(number)}, not a number a run can use",
+                step=_step_of(self.document.data, where),
+                hint=f"write a number, such as `{name}: 5`",
+            )
 
     def _check_vars(self) -> None:
         for where, _ in templates_in(self.vars, ("vars",)):
@@ -123,6 +147,7 @@ class StepChecker:
         self._check_condition()
         self._check_expressions()
         self._check_export()
+        self._check_export_rows()
         self._record_saves()
 
     def add(self, where: Where, message: str, hint: str | None = None) -> None:
@@ -239,13 +264,8 @@ class StepChecker:
             return [base]
         values = self.raw.get("for_each")
         if is_template(values):
-            try:
-                template = parse_template(str(values))
-                roots = {p[0] for e in template.expressions for p in e.root_paths()}
-                if not roots <= {"vars", "inputs"}:
-                    return None
-                values = render(values, base)
-            except (ExpressionSyntaxError, TemplateError):
+            known, values = self._known_now(values)
+            if not known:
                 return None
         items = loop_items(values)
         if items is None:
@@ -255,9 +275,38 @@ class StepChecker:
     def _check_value(self, param: Param, value: Any, where: Where) -> None:
         problem = param.type_problem(value)
         if problem:
-            self.add(where, problem)
+            self.add(where, problem, self._type_hint(param, value, where))
         elif isinstance(value, Mapping) and "file" in value:
             self._check_file(value["file"], where)
+        elif "file" in param.types and isinstance(value, str):
+            self._check_file_text(param, value, where)
+
+    def _check_file_text(self, param: Param, value: str, where: Where) -> None:
+        """A path given as text is sent as those words, not as the file's bytes."""
+        try:
+            is_file = (self.owner.folder / value).is_file()
+        except (OSError, ValueError):
+            return  # a URL or base64 too long or odd for a file name: it is data
+        if is_file:
+            self.add(
+                where,
+                f"`{param.name}` is the text {json.dumps(value)}: "
+                "those words would be sent, not the file",
+                hint=f"did you mean `{param.name}: {{file: {value}}}`?",
+            )
+
+    def _type_hint(self, param: Param, value: Any, where: Where) -> str | None:
+        """A fix for a yes, no, on or off that YAML read as true or false."""
+        document = self.owner.document
+        word = document.bool_words.get(tuple(where))
+        if word is None:
+            return None
+        if param.type_problem(word) is None:
+            return document.quoting_hint(where)
+        if param.values:
+            allowed = " or ".join(f"`{param.name}: {v}`" for v in param.values)
+            return f"YAML reads {word} as {json.dumps(value)}; write {allowed}"
+        return None
 
     def _check_file(self, name: Any, where: Where) -> None:
         if is_template(name):
@@ -311,20 +360,66 @@ class StepChecker:
                 f"`{self.loop}` already means something in templates",
                 hint="choose another name, e.g. `as: photo`",
             )
+        elif self.loop in RESPONSE_KEYS:
+            self.add(
+                (*self.where, "as"),
+                f"`{self.loop}` is also a key of the response, which hides the "
+                "item in `save`, `expect` and `retry.until`",
+                hint="choose another name, e.g. `as: photo`",
+            )
         # The list is read before any item exists.
         loop, self.loop = self.loop, None
         self._check_templates(self.raw.get("for_each"), (*self.where, "for_each"))
         self.loop = loop
+        self._check_loop_list()
+
+    def _check_loop_list(self) -> None:
+        """A `for_each` over vars or inputs must find a list there."""
+        text = self.raw.get("for_each")
+        known, values = self._known_now(text)
+        if not known or loop_items(values) is not None:
+            return
+        self.add(
+            (*self.where, "for_each"),
+            f"{text} is {describe_value(values)}, not a list to go through",
+            hint=self._list_hint(str(text), values),
+        )
+
+    def _list_hint(self, text: str, values: Any) -> str:
+        lone = parse_template(text).lone
+        path = lone.simple_path() if lone else None
+        if path is None or len(path) != 2:
+            return "give `for_each:` a list, like [a, b]"
+        if path[0] == "inputs":
+            return f"the file of `inputs.{path[1]}` must hold a list of rows"
+        items = values.split(",") if isinstance(values, str) else [values]
+        listed = ", ".join(str(item).strip() for item in items)
+        return f"make it a list: {path[1]}: [{listed}]"
+
+    def _known_now(self, value: Any) -> tuple[bool, Any]:
+        """(True, what `value` renders to) if only vars and inputs decide it."""
+        if not is_template(value):
+            return False, None
+        try:
+            template = parse_template(str(value))
+            roots = {p[0] for e in template.expressions for p in e.root_paths()}
+            if not roots <= {"vars", "inputs"}:
+                return False, None
+            base = {"vars": self.owner.vars, "inputs": self.owner.inputs}
+            return True, render(value, base)
+        except (ExpressionSyntaxError, TemplateError):
+            return False, None  # reported with the other templates
 
     def _check_templates(self, value: Any, at: Where) -> None:
         for where, text in templates_in(value, at):
             try:
                 template = parse_template(text)
             except ExpressionSyntaxError as error:
-                self.add(where, str(error))
+                self.add(where, str(error), error.hint)
                 continue
             for expression in template.expressions:
-                self._check_references(expression, where, in_template=True)
+                label = f"{{{{ {expression.source} }}}}"
+                self._check_references(expression, where, label, in_template=True)
 
     def _check_condition(self) -> None:
         """`when` reads the run, not a response: every name in it must exist."""
@@ -332,7 +427,8 @@ class StepChecker:
         where = (*self.where, "when")
         expression = self._compiled(where, text)
         if expression is not None:
-            self._check_references(expression, where, in_template=True)
+            label = f"when `{expression.source}`"
+            self._check_references(expression, where, label, in_template=True)
 
     def _check_export(self) -> None:
         export = self.raw.get("export")
@@ -347,16 +443,55 @@ class StepChecker:
             )
         self._check_templates(export["to"], (*where, "to"))
 
+    def _check_export_rows(self) -> None:
+        """`rows` reads what this step saved (`items` for a loop), or the run."""
+        export = self.raw.get("export")
+        if not isinstance(export, dict) or "rows" not in export:
+            return
+        where = (*self.where, "export", "rows")
+        expression = self._compiled(where, export["rows"])
+        if expression is None:
+            return
+        self._check_element_reads(expression, where)
+        saved = self._own_saves()
+        for path in expression.root_paths():
+            if path[0] in saved:
+                continue
+            if path[0] in TEMPLATE_ROOTS:
+                problem = self._reference_problem(path, in_template=True)
+            else:
+                problem = self._not_saved(path[0], saved)
+            if problem:
+                self.add(where, f"`{expression.source}`: {problem[0]}", problem[1])
+
+    def _own_saves(self) -> list[str]:
+        """The names this step's export reads as its own."""
+        if self.loop is not None:
+            return ["items"]
+        save = self.raw.get("save")
+        return [str(name) for name in save] if isinstance(save, dict) else []
+
+    def _not_saved(self, root: str, saved: list[str]) -> tuple[str, str | None]:
+        listed = ", ".join(saved) or "nothing"
+        message = f"`{root}` is not something this step saved (it saves {listed})"
+        close = difflib.get_close_matches(root, [*saved, *TEMPLATE_ROOTS], n=1)
+        if close:
+            return message, _did_you_mean(close)
+        if self.loop is not None:
+            return message, "a loop's rows are its `items`, e.g. `rows: items`"
+        return message, f"add `{root}: <JMESPath>` under this step's `save:`"
+
     def _check_expressions(self) -> None:
         """Expressions over a response: save, expect.that, retry.until."""
         for where, text in self._response_expressions():
             expression = self._compiled(where, text)
             if expression is not None:
-                self._check_references(expression, where, in_template=False)
+                label = f"`{expression.source}`"
+                self._check_references(expression, where, label, in_template=False)
 
     def _response_expressions(self) -> Iterator[tuple[Where, Any]]:
         save, expect = self.raw.get("save"), self.raw.get("expect")
-        retry, export = self.raw.get("retry"), self.raw.get("export")
+        retry = self.raw.get("retry")
         if isinstance(save, dict):
             yield from (((*self.where, "save", k), v) for k, v in save.items())
         if isinstance(expect, dict) and isinstance(expect.get("that"), list):
@@ -364,8 +499,6 @@ class StepChecker:
                 yield (*self.where, "expect", "that", index), text
         if isinstance(retry, dict) and "until" in retry:
             yield (*self.where, "retry", "until"), retry["until"]
-        if isinstance(export, dict) and "rows" in export:
-            yield (*self.where, "export", "rows"), export["rows"]
 
     def _compiled(self, where: Where, text: Any) -> Expression | None:
         """`text` compiled as JMESPath, or None with the problem added."""
@@ -375,24 +508,25 @@ class StepChecker:
             self.add(
                 where,
                 "this is a JMESPath expression already; write it without {{ }}",
-                hint=f"e.g. `{text.replace('{{', '').replace('}}', '').strip()}`",
+                hint=f"e.g. `{_unbraced(text)}`",
             )
             return None
         try:
             return compile_expression(text)
         except ExpressionSyntaxError as error:
-            self.add(where, str(error))
+            self.add(where, str(error), error.hint)
             return None
 
     def _check_references(
-        self, expression: Expression, where: Where, *, in_template: bool
+        self, expression: Expression, where: Where, label: str, *, in_template: bool
     ) -> None:
+        """Every name `expression` reads from the run; `label` names it in messages."""
         self._check_element_reads(expression, where)
         for path in expression.root_paths():
             problem = self._reference_problem(path, in_template)
             if problem:
                 message, hint = problem
-                self.add(where, f"{{{{ {expression.source} }}}}: {message}", hint)
+                self.add(where, f"{label}: {message}", hint)
 
     def _check_element_reads(self, expression: Expression, where: Where) -> None:
         """Run names inside a filter read each element: a common surprise."""
@@ -419,6 +553,8 @@ class StepChecker:
         if root == "steps":
             return self._step_reference(rest)
         if root == "inputs":
+            if rest and rest[0] in self.owner.declared_inputs:
+                return None  # it failed to load, and that problem is reported
             known = list(self.owner.inputs)
             return _member("inputs", rest, known, "add it under `inputs:`")
         if root == "vars":
@@ -485,6 +621,42 @@ class StepChecker:
             self.owner.loops.add(self.id)
             names = ["items"]
         self.owner.saves.setdefault(self.id, names)
+
+
+def _unbraced(text: str) -> str:
+    """`text` with each `{{ x }}` (and quotes around it) written as plain `x`.
+
+    `data.url == '{{ secrets.NOTE }}'` compares with the text of the
+    template; without braces the quotes would make it the words themselves.
+    """
+    return BRACED.sub(lambda found: found.group("inner").strip(), text).strip()
+
+
+def _endless_numbers(value: Any, where: Where) -> Iterator[tuple[Where, float]]:
+    """Every number in `value` that is not finite (.nan, .inf, -.inf)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield where, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _endless_numbers(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _endless_numbers(item, (*where, index))
+
+
+def _yaml_number(number: float) -> str:
+    if math.isnan(number):
+        return ".nan"
+    return ".inf" if number > 0 else "-.inf"
+
+
+def _step_of(data: Any, where: Where) -> str | None:
+    """The id of the step `where` is in, if it is in one."""
+    if len(where) < 2 or where[0] != "steps" or not isinstance(where[1], int):
+        return None
+    step = data["steps"][where[1]]
+    step_id = step.get("id") if isinstance(step, dict) else None
+    return step_id if isinstance(step_id, str) else f"#{where[1] + 1}"
 
 
 def _reads_a_whole_step(template: Template) -> bool:

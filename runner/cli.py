@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from runner import startup  # first: a Ctrl-C while the rest loads exits quietly
+
+# isort: split
 import logging
 import platform
 import signal
@@ -30,11 +33,14 @@ from runner.errors import (
     InvalidPlaybook,
     PlaybookError,
     RunInterrupted,
+    SandboxError,
 )
 from runner.redact import RedactingFilter, Redactor
 from runner.results import Status
 from runner.run import RunRequest, check, load_env, parse_overrides, plan, run
 from runner.targets import Target
+
+startup.loaded()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,6 +96,34 @@ def playbook_options(command: F) -> F:
     return command
 
 
+def run_request(
+    *,
+    playbook: Path,
+    target: str | None,
+    variables: tuple[str, ...],
+    vars_file: Path | None,
+    allow_destructive: bool,
+    env_file: Path | None,
+    base_url: str | None = None,
+    report: Path | None = None,
+) -> RunRequest:
+    """What `playbook_options` (and --base-url, --report) ask of the core.
+
+    Raises:
+        ConfigError: a --var is not NAME=VALUE, or the .env file is unreadable.
+    """
+    return RunRequest(
+        playbook=playbook,
+        target=Target(target) if target else None,
+        base_url=base_url,
+        report=report,
+        overrides=parse_overrides(variables),
+        vars_file=vars_file,
+        allow_destructive=allow_destructive,
+        env=load_env(env_file),
+    )
+
+
 class PlaybookGroup(click.Group):
     """Turns the core's errors into messages and exit codes, in one place."""
 
@@ -107,14 +141,14 @@ class PlaybookGroup(click.Group):
                 err=True,
             )
             ctx.exit(ExitCode.INTERRUPTED)
-        except ConfigError as error:
+        except (ConfigError, SandboxError) as error:
             _error(str(error))
             ctx.exit(ExitCode.INVALID)
         except PlaybookError as error:
             _error(str(error))
             ctx.exit(ExitCode.STEP_FAILED)
         except KeyboardInterrupt:
-            click.echo("Interrupted; the report keeps what was done.", err=True)
+            click.echo(_interrupted(ctx.invoked_subcommand), err=True)
             ctx.exit(ExitCode.INTERRUPTED)
         except Exception:
             _internal_error(ctx)
@@ -129,6 +163,16 @@ class NotFound(click.ClickException):
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _interrupted(command: str | None) -> str:
+    """What a Ctrl-C outside a run's steps stopped."""
+    if command == "run":  # a run whose steps had started raises RunInterrupted
+        return (
+            "Interrupted before the run started: nothing was sent "
+            "and no report was written."
+        )
+    return "Interrupted."
 
 
 def _error(message: str) -> None:
@@ -199,28 +243,11 @@ def configure_logging(level: int, redactor: Redactor) -> None:
 )
 @click.pass_context
 def run_command(
-    ctx: click.Context,
-    playbook: Path,
-    target: str | None,
-    variables: tuple[str, ...],
-    vars_file: Path | None,
-    allow_destructive: bool,
-    env_file: Path,
-    base_url: str | None,
-    report: Path | None,
+    ctx: click.Context, /, base_url: str | None, report: Path | None, **options: Any
 ) -> None:
     """Check PLAYBOOK, then run its steps in order and write a report."""
     redactor: Redactor = ctx.obj["redactor"]
-    request = RunRequest(
-        playbook=playbook,
-        target=Target(target) if target else None,
-        base_url=base_url,
-        report=report,
-        overrides=parse_overrides(variables),
-        vars_file=vars_file,
-        allow_destructive=allow_destructive,
-        env=load_env(env_file),
-    )
+    request = run_request(**options, base_url=base_url, report=report)
     printer = StepPrinter(redactor, click.echo, failures_only=ctx.obj["quiet"])
     # `kill` stops a run the way Ctrl-C does: the report is finished first.
     previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -235,29 +262,15 @@ def run_command(
 
 @cli.command("validate", epilog=EXIT_CODES_HELP)
 @playbook_options
-def validate_command(
-    playbook: Path,
-    target: str | None,
-    variables: tuple[str, ...],
-    vars_file: Path | None,
-    allow_destructive: bool,
-    env_file: Path,
-) -> None:
+def validate_command(**options: Any) -> None:
     """Check PLAYBOOK without sending anything.
 
     With --target, also check that the target's credentials allow every call.
     """
-    request = RunRequest(
-        playbook=playbook,
-        target=Target(target) if target else None,
-        overrides=parse_overrides(variables),
-        vars_file=vars_file,
-        allow_destructive=allow_destructive,
-        env=load_env(env_file),
-    )
-    checked = check(request)
-    steps = len(checked.steps)
-    click.echo(f"{playbook}: valid ({steps} step{'s' if steps != 1 else ''})")
+    request = run_request(**options)
+    steps = len(check(request).steps)
+    noun = "step" if steps == 1 else "steps"
+    click.echo(f"{request.playbook}: valid ({steps} {noun})")
 
 
 @cli.command("plan", epilog=EXIT_CODES_HELP)
@@ -271,30 +284,14 @@ def validate_command(
 @click.option("--base-url", metavar="URL", help="With --reads: where to send them.")
 @click.pass_context
 def plan_command(
-    ctx: click.Context,
-    playbook: Path,
-    target: str | None,
-    variables: tuple[str, ...],
-    vars_file: Path | None,
-    allow_destructive: bool,
-    env_file: Path,
-    reads: bool,
-    base_url: str | None,
+    ctx: click.Context, /, reads: bool, base_url: str | None, **options: Any
 ) -> None:
     """List every request a run of PLAYBOOK would make, in order, sending no write.
 
     Values that come from responses show as <steps.ID.NAME>.
     """
     redactor: Redactor = ctx.obj["redactor"]
-    request = RunRequest(
-        playbook=playbook,
-        target=Target(target) if target else None,
-        base_url=base_url,
-        overrides=parse_overrides(variables),
-        vars_file=vars_file,
-        allow_destructive=allow_destructive,
-        env=load_env(env_file),
-    )
+    request = run_request(**options, base_url=base_url)
     planned = plan(request, reads=reads, redactor=redactor)
     click.echo(redactor.text(plan_text(planned)))
 
@@ -302,7 +299,11 @@ def plan_command(
 @cli.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
-    "--port", default=8765, show_default=True, type=int, help="0 picks a free port."
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port.",
 )
 def sandbox_command(host: str, port: int) -> None:
     """Serve the local Imgur sandbox in the foreground until Ctrl-C."""

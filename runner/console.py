@@ -15,6 +15,7 @@ from runner.plan import Plan, PlannedRequest
 from runner.redact import Redactor
 from runner.report import item_totals, totals
 from runner.results import CallRecord, ItemResult, RunResult, Status, StepResult
+from runner.targets import DEFAULT_BASE_URLS, Target
 
 MARKS = {
     Status.SUCCEEDED: ("ok", "green"),
@@ -25,6 +26,7 @@ MARKS = {
     Status.INTERRUPTED: ("stop", "yellow"),
 }
 ITEM_LABEL = 28
+QUIET_ITEMS = 10  # failed items of a loop that -q shows before it counts the rest
 LABEL_KEYS = ("id", "username", "name", "url", "title")
 LOOP_WORDS = (
     (Status.SUCCEEDED, "ok"),
@@ -138,7 +140,11 @@ def problems_text(problems: list[Problem], headline: str) -> str:
 
 
 class StepPrinter:
-    """Prints each step as it finishes, secrets masked; or only the failures."""
+    """Prints each step as it finishes, secrets masked; or only the failures.
+
+    With `failures_only` (-q), a loop shows its first few failed items and
+    counts the rest: the report has them all.
+    """
 
     def __init__(
         self,
@@ -150,25 +156,33 @@ class StepPrinter:
         self.redactor = redactor
         self.echo = echo
         self.failures_only = failures_only
+        self.failed_items = 0  # of the loop step that is running
 
     def run_started(self, run: RunResult) -> None:
         if self.failures_only:
             return
         where = run.target
-        if run.target == "sandbox":
+        if run.base_url.rstrip("/") != DEFAULT_BASE_URLS.get(Target(run.target)):
+            where += f" at {self.redactor.text(run.base_url)}"
+        if run.target == Target.SANDBOX:
             where += " (local rehearsal: nothing reaches Imgur)"
         self.echo(f"Running {run.playbook.name} on {where}")
 
     def item_finished(self, run: RunResult, step: StepResult, item: ItemResult) -> None:
-        if self._shows(item):
+        if not self.failures_only:
             self.echo(self.redactor.text(item_line(item)))
+        elif item.status is Status.FAILED:
+            self.failed_items += 1
+            if self.failed_items <= QUIET_ITEMS:
+                self.echo(self.redactor.text(item_line(item)))
 
     def step_finished(self, run: RunResult, result: StepResult) -> None:
-        if self._shows(result):
+        hidden, self.failed_items = self.failed_items - QUIET_ITEMS, 0
+        if hidden > 0:
+            more = f"  ... and {hidden:,} more failed items"
+            self.echo(f"{more}: the report has them all")
+        if not self.failures_only or result.status is Status.FAILED:
             self.echo(self.redactor.text(step_line(result)))
-
-    def _shows(self, record: CallRecord) -> bool:
-        return not self.failures_only or record.status is Status.FAILED
 
 
 def sandbox_banner(url: str) -> str:

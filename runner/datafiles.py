@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import glob
 import io
 import json
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.errors import InvalidPlaybook, Problem
-from runner.loader import Document, Where, parse_document
+from runner.loader import Document, Where, decode, parse_document
 
 # The top-level section the playbook schema gives data files, read in
 # templates as {{ inputs.NAME }}.
@@ -97,7 +96,8 @@ def load_vars_file(path: Path) -> Document:
     if path.suffix.lower() == ".json":
         document = _json_document(path, text, label)
     else:
-        document = _yaml_document(path, text, label)
+        hint = "write one `name: value` per line"
+        document = _yaml_document(path, text, label, empty_hint=hint)
     if not isinstance(document.data, dict):
         kind = _kind(document.data)
         message = f"{label}: the file must map var names to values, not {kind}"
@@ -112,14 +112,8 @@ def _decode(path: Path, raw: bytes, label: str) -> str:
     Raises:
         InvalidPlaybook: they are not UTF-8, placed on the first bad line.
     """
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        byte = raw[error.start]
-        message = f"{label}: this line is not UTF-8 text (it holds the byte {byte:#x})"
-        hint = "save the file as UTF-8 (a spreadsheet calls it CSV UTF-8)"
-        raise InvalidPlaybook([Problem(path, line, message, hint=hint)]) from None
+    hint = "save the file as UTF-8 (a spreadsheet calls it CSV UTF-8)"
+    return decode(path, raw, label, hint=hint)
 
 
 def _source(name: str, entry: Any) -> Source | None:
@@ -355,17 +349,18 @@ def _json_words(reason: str) -> str:
 
 
 def _read_yaml(path: Path, text: str, label: str) -> Any:
-    return _yaml_document(path, text, label).data
+    hint = "write a YAML value, like a list of `- name: value` lines"
+    return _yaml_document(path, text, label, empty_hint=hint).data
 
 
-def _yaml_document(path: Path, text: str, label: str) -> Document:
+def _yaml_document(path: Path, text: str, label: str, *, empty_hint: str) -> Document:
     """Parse YAML, with the label in front of each problem it has.
 
     Raises:
         InvalidPlaybook: the text is empty or not YAML, placed in the file.
     """
     try:
-        return parse_document(path, text)
+        return parse_document(path, text, empty_hint=empty_hint)
     except InvalidPlaybook as error:
         problems = [replace(p, message=f"{label}: {p.message}") for p in error.problems]
         raise InvalidPlaybook(problems) from None
@@ -390,7 +385,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return "text"
-    if isinstance(value, bool | int | float | datetime.date):
+    if isinstance(value, bool | int | float):
         return f"a single value ({value})"
     return "empty" if value is None else "a mapping"
 

@@ -3,36 +3,75 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import groupby
 
 import yaml
 
 from runner.catalog import Catalog, Endpoint, Param
 
-UNCONFIRMED = "(unconfirmed)"
+UNCONFIRMED = "(not confirmed)"
+
+# The catalog spells as Imgur does; people search as they write.
+SPELLINGS = {"favour": "favor", "colour": "color", "cancell": "cancel"}
+
+# Who documents what, in words, for the source keys of catalog.yaml's meta.
+SOURCE_NAMES = {
+    "PM": "Imgur's API docs",
+    "PMMD": "Imgur's API docs",
+    "README": "Imgur's API docs",
+    "LEGACY": "Imgur's old API docs",
+    "CPAN": "Imgur's old API docs",
+    "LCA": "LowCodeAPI",
+    "LCA_OLD": "LowCodeAPI",
+    "LCA_SRV": "LowCodeAPI",
+    "SEED": "LowCodeAPI",
+    "IPY": "imgurpython",
+    "PHP": "php-imgur-api-client",
+    "RS": "Imgurs (Rust)",
+    "USERSCRIPT": "a userscript",
+}
 
 
 def matching(catalog: Catalog, words: Iterable[str]) -> list[Endpoint]:
-    """Endpoints in a group named by `words`, or whose text has every word."""
+    """Endpoints whose name, group, summary or path has every word.
+
+    A word matches its singular and American spellings too (``favourites``
+    finds ``favorite``); a group named by the only word comes first.
+    """
     words = [w.lower() for w in words]
-    if not words:
-        return list(catalog)
-    groups = {e.group for e in catalog}
-    if len(words) == 1 and words[0] in groups:
-        return [e for e in catalog if e.group == words[0]]
-    return [e for e in catalog if all(w in _haystack(e) for w in words)]
+    found = [e for e in catalog if all(_mentions(e, word) for word in words)]
+    named = {form for word in words[:1] for form in _forms(word)}
+    first = [e for e in found if len(words) == 1 and e.group in named]
+    return first + sorted((e for e in found if e not in first), key=_group)
 
 
-def _haystack(endpoint: Endpoint) -> str:
-    return " ".join((endpoint.name, endpoint.summary, endpoint.path)).lower()
+def _mentions(endpoint: Endpoint, word: str) -> bool:
+    text = " ".join((endpoint.name, endpoint.summary, endpoint.path)).lower()
+    return any(form in text for form in _forms(word))
+
+
+def _forms(word: str) -> set[str]:
+    """`word`, spelled the American way, in the singular too."""
+    for british, american in SPELLINGS.items():
+        word = word.replace(british, american)
+    forms = {word}
+    if word.endswith("ies") and len(word) > 4:
+        forms.add(word[:-3] + "y")  # replies -> reply
+    elif word.endswith("s") and len(word) > 3:
+        forms.add(word[:-1])  # tags -> tag
+    return forms
+
+
+def _group(endpoint: Endpoint) -> str:
+    return endpoint.group
 
 
 def endpoint_list(endpoints: list[Endpoint]) -> str:
-    """Endpoints by group: name, method, path and summary, one line each."""
+    """Endpoints by group, in the order given: name, method and summary."""
     lines: list[str] = []
-    by_group = groupby(sorted(endpoints, key=lambda e: e.group), key=lambda e: e.group)
-    for group, grouped in by_group:
-        members = list(grouped)
+    by_group: dict[str, list[Endpoint]] = {}
+    for endpoint in endpoints:
+        by_group.setdefault(endpoint.group, []).append(endpoint)
+    for group, members in by_group.items():
         lines.append(f"{group} ({len(members)})")
         for endpoint in members:
             summary = _short(endpoint.summary, 44)
@@ -52,7 +91,7 @@ def endpoint_details(endpoint: Endpoint) -> str:
         f"{endpoint.name}: {endpoint.summary}",
         "",
         f"  {endpoint.method} {endpoint.path}",
-        f"  LowCodeAPI: {_lowcodeapi(endpoint)}",
+        *_lowcodeapi(endpoint),
         f"  Auth: {endpoint.auth.label}"
         + (f" {UNCONFIRMED}" if endpoint.unconfirmed_auth else ""),
     ]
@@ -67,30 +106,56 @@ def endpoint_details(endpoint: Endpoint) -> str:
             "`allow_destructive: true` and --allow-destructive"
         )
     lines += ["", "Parameters:"]
-    lines += [_param_line(p) for p in endpoint.params] or ["  (none)"]
+    width = max((len(p.name) for p in endpoint.params), default=0) + 1
+    lines += [_param_line(p, max(width, 18)) for p in endpoint.params] or ["  (none)"]
     groups = endpoint.one_of_required
     lines += [f"  give at least one of: {', '.join(g)}" for g in groups]
     lines += ["", f"Response: {endpoint.response['shape']}" + _mark(endpoint.response)]
     lines += [f"  note: {note}" for note in endpoint.notes]
-    lines += [f"Sources: {', '.join(endpoint.sources)}"]
+    lines += ["", *_unconfirmed(endpoint), _documented_by(endpoint)]
     lines += ["", "Step to paste:", paste_step(endpoint)]
     return "\n".join(lines)
 
 
-def _lowcodeapi(endpoint: Endpoint) -> str:
+def _lowcodeapi(endpoint: Endpoint) -> list[str]:
     paths = endpoint.lowcodeapi
     if paths is None:
-        return "not offered"
-    text = f"/imgur{paths.path} (old format: /imgur{paths.old_path})"
-    if paths.listed_path:
-        text += (
-            f" {UNCONFIRMED}; LowCodeAPI's table lists /imgur{paths.listed_path},"
-            " which is another endpoint's route, so the real one is sent"
-        )
-    return text
+        return ["  LowCodeAPI: not offered"]
+    line = f"  LowCodeAPI: /imgur{paths.path}"
+    if paths.old_path != paths.path:
+        line += f" (old format: /imgur{paths.old_path}, values in the query)"
+    if not paths.listed_path:
+        return [line]
+    return [
+        line,
+        f"    LowCodeAPI's table lists /imgur{paths.listed_path}, which is another"
+        f" endpoint's route, so the real one is sent {UNCONFIRMED}",
+    ]
 
 
-def _param_line(param: Param) -> str:
+def _unconfirmed(endpoint: Endpoint) -> list[str]:
+    """What no documentation states: one line naming each such fact."""
+    facts = [f"`{p.name}`" for p in endpoint.params if p.unconfirmed]
+    if endpoint.unconfirmed_auth:
+        facts.append("the authorization")
+    if endpoint.lowcodeapi is not None and endpoint.lowcodeapi.unconfirmed:
+        facts.append("the LowCodeAPI route")
+    if endpoint.response.get("unconfirmed"):
+        facts.append("the response")
+    if not facts:
+        return []
+    return [
+        f"Not confirmed by Imgur's docs or any client checked: {', '.join(facts)}."
+        " Those are inferred; check them on a first run."
+    ]
+
+
+def _documented_by(endpoint: Endpoint) -> str:
+    names = [SOURCE_NAMES.get(key, key) for key in endpoint.sources]
+    return f"Documented by: {', '.join(dict.fromkeys(names))}"
+
+
+def _param_line(param: Param, width: int) -> str:
     need = "required" if param.required else "optional"
     kind = "|".join(param.types)
     facts = []
@@ -102,14 +167,19 @@ def _param_line(param: Param) -> str:
         facts.append("secret")
     if param.needs_user:
         facts.append("needs a user access token")
+    if param.range_text:
+        facts.append(param.range_text)
+    if param.sent_as:
+        facts.append(f"sent as `{param.sent_as}`")
     if param.deprecated:
         facts.append("deprecated")
     if param.unconfirmed:
-        facts.append("unconfirmed")
+        facts.append("not confirmed")
     if param.description:
         facts.append(param.description)
     detail = "; ".join(facts)
-    return f"  {param.name:<18} {param.place:<5} {kind:<12} {need:<8} {detail}".rstrip()
+    line = f"  {param.name:<{width}} {param.place:<5} {kind:<12} {need:<8} {detail}"
+    return line.rstrip()
 
 
 def _mark(facts: object) -> str:

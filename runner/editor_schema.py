@@ -46,10 +46,17 @@ def calls_definition(catalog: Catalog) -> dict[str, Any]:
 
 
 def _when_called(endpoint: Endpoint) -> dict[str, Any]:
+    then: dict[str, Any] = {"properties": {"with": _with_schema(endpoint)}}
+    if _needs_with(endpoint):
+        then["required"] = ["with"]
     return {
         "if": {"properties": {"call": {"const": endpoint.name}}, "required": ["call"]},
-        "then": {"properties": {"with": _with_schema(endpoint)}},
+        "then": then,
     }
+
+
+def _needs_with(endpoint: Endpoint) -> bool:
+    return bool(endpoint.one_of_required) or any(p.required for p in endpoint.params)
 
 
 def _with_schema(endpoint: Endpoint) -> dict[str, Any]:
@@ -76,16 +83,33 @@ def _param_schema(param: Param) -> dict[str, Any]:
     if param.values is not None:
         shapes = [{"enum": list(param.values)}]
     else:
-        shapes = [KINDS[kind] for kind in param.types]
+        shapes = [_kind_schema(param, kind) for kind in param.types]
     schema: dict[str, Any] = {"anyOf": [*shapes, TEMPLATE]}
-    words = [param.description] if param.description else []
-    words.append(f"({param.place}{', secret' if param.secret else ''})")
-    schema["description"] = " ".join(words)
+    schema["description"] = _param_description(param)
     if param.default is not None:
         schema["default"] = param.default
     if param.deprecated:
         schema["deprecated"] = True
     return schema
+
+
+def _kind_schema(param: Param, kind: str) -> dict[str, Any]:
+    schema = KINDS[kind]
+    if kind != "integer":
+        return schema
+    bounds = {"minimum": param.minimum, "maximum": param.maximum}
+    return {**schema, **{k: v for k, v in bounds.items() if v is not None}}
+
+
+def _param_description(param: Param) -> str:
+    words = [param.description] if param.description else []
+    facts = [param.place]
+    if param.sent_as:
+        facts.append(f"sent as {param.sent_as}")
+    if param.secret:
+        facts.append("secret")
+    words.append(f"({', '.join(facts)})")
+    return " ".join(words)
 
 
 def _summary(endpoint: Endpoint) -> str:

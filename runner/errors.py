@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -83,6 +84,10 @@ class ApiError(StepError):
 
 class TransportError(StepError):
     """The request did not get an answer: refused, timed out, cut off."""
+
+    def __init__(self, message: str, *, sent: bool = False, **kwargs: Any) -> None:
+        self.sent = sent  # it may have reached Imgur: only the answer was lost
+        super().__init__(message, **kwargs)
 
 
 class ExpectationFailed(StepError):

@@ -8,15 +8,18 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from enum import Enum
+from functools import lru_cache
 from typing import Any, Protocol
 
-from runner.catalog import Endpoint
+from runner.arguments import prepare_arguments, require_values
 from runner.errors import (
     ConfigError,
     ExpectationFailed,
     PlaybookError,
     StepError,
     TemplateError,
+    TransportError,
 )
 from runner.expectations import failed_expectation, truthy
 from runner.export import as_rows, export_text, write_export
@@ -30,13 +33,25 @@ from runner.results import (
     RunResult,
     Status,
     StepResult,
+    plain,
 )
-from runner.templating import loop_items, render
-from runner.transports import Call, FileUpload, Reply, reply_error
+from runner.retry import Retry
+from runner.templating import (
+    Expression,
+    compile_expression,
+    describe_value,
+    loop_items,
+    render,
+)
+from runner.transports import Call, Reply, reply_error
 
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "imgur-playbook failed unexpectedly here (run with --debug)"
+# Methods that change something each time they are sent: one whose answer
+# was lost may have been acted on, and sending it again could do it twice.
+NOT_REPEATABLE = frozenset({"POST"})
+FINISHED = frozenset({Status.SUCCEEDED, Status.FAILED, Status.SKIPPED})
 
 
 class Sender(Protocol):
@@ -69,10 +84,19 @@ RATE_HEADERS = {
 }
 
 
+class Phase(Enum):
+    """Where the current call is, so that an interruption can say it truly."""
+
+    PREPARING = "preparing"
+    SENDING = "sending"
+    WAITING = "waiting"  # between tries
+
+
 class Executor:
     """Runs a checked playbook's steps in order through one sender.
 
-    `clock`, `sleep` and `rng` are injected so that tests wait for nothing.
+    `clock`, `sleep` and `rng` are injected so that tests wait for nothing;
+    `sending` is told of each request just before it goes out.
     """
 
     def __init__(
@@ -87,6 +111,7 @@ class Executor:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        sending: Callable[[RunResult, Call], None] | None = None,
     ) -> None:
         self.playbook = playbook
         self.sender = sender
@@ -94,6 +119,7 @@ class Executor:
         self.redactor = redactor or Redactor()
         self.clock, self.now, self.sleep = clock, now, sleep
         self.rng = rng or random.Random()
+        self.sending = sending
         self.result = RunResult(
             run_id=uuid.uuid4().hex[:12],
             playbook=playbook,
@@ -103,7 +129,9 @@ class Executor:
             steps=[StepResult(id=s.id, call=s.call) for s in playbook.steps],
         )
         self.context = self._context(secrets or {})
-        self._sending = False  # a request is on its way: for an interruption
+        self._phase = Phase.PREPARING
+        self._sent = 0  # requests of the current call sent so far
+        self._over = False  # every step that will run has run
 
     def _context(self, secrets: Mapping[str, str]) -> dict[str, Any]:
         return {
@@ -121,60 +149,81 @@ class Executor:
 
     def run(self) -> RunResult:
         """Run the steps in order until one fails and says stop."""
-        for observer in self.observers:
-            observer.run_started(self.result)
         try:
-            for step, result in zip(
-                self.playbook.steps, self.result.steps, strict=True
-            ):
-                self._run_step(step, result)
-                if result.status is Status.FAILED and self._stops(step):
-                    break
+            for observer in self.observers:
+                observer.run_started(self.result)
+            self._run_steps()
         except KeyboardInterrupt:
-            self.result.status = Status.INTERRUPTED
-            raise
+            if not self._over:
+                self.result.status = Status.INTERRUPTED
+                raise
+            # Ctrl-C after the last step: the run is over and says so.
+            logger.info("interrupted after the last step; the run had finished")
         except BaseException:
             self.result.status = Status.FAILED
             raise
-        else:
-            failed = self.result.failed
-            self.result.status = Status.FAILED if failed else Status.SUCCEEDED
         finally:
             self.result.finished = self.now()
+        failed = self.result.failed
+        self.result.status = Status.FAILED if failed else Status.SUCCEEDED
         return self.result
+
+    def _run_steps(self) -> None:
+        last = self.result.steps[-1] if self.result.steps else None
+        for step, result in zip(self.playbook.steps, self.result.steps, strict=True):
+            self._run_step(step, result)
+            stops = result.status is Status.FAILED and self._stops(step)
+            self._over = stops or result is last
+            for observer in self.observers:
+                observer.step_finished(self.result, result)
+            if stops:
+                break
 
     def _stops(self, step: Step) -> bool:
         return (step.on_error or self.playbook.on_error) is OnError.STOP
 
     def _run_step(self, step: Step, result: StepResult) -> None:
         started = self.clock()
+        result.status = Status.RUNNING
+        self._phase, self._sent = Phase.PREPARING, 0
         view: dict[str, Any] = {}
         try:
             if step.for_each is None:
-                self._run_call(step, result, self.context)
-                view = dict(result.saved)
+                view = self._run_single(step, result)
             else:
                 view = self._run_loop(step, result)
             self._export(step, result, view)
         except PlaybookError as error:
-            result.status, result.error = Status.FAILED, _describe(error)
+            result.status, result.error = Status.FAILED, self._describe(error)
+        except KeyboardInterrupt:
+            view = self._cut_short(step, result)
+            raise
         except BaseException:
             if result.items is not None:
-                result.sum_up_items()  # the items so far, the one cut off
+                result.sum_up_items()  # the items so far, the one that broke
+            if result.status is Status.RUNNING:
+                result.status, result.error = Status.FAILED, UNEXPECTED
             raise
         finally:
             result.duration = self.clock() - started
             self.context["steps"][step.id] = view
-        for observer in self.observers:
-            observer.step_finished(self.result, result)
+
+    def _run_single(self, step: Step, result: StepResult) -> dict[str, Any]:
+        self._run_call(step, result, self.context)
+        return dict(result.saved)
 
     def _run_loop(self, step: Step, result: StepResult) -> dict[str, Any]:
         """Call the endpoint once per item; the step's view lists their saves."""
+        if not self._loop_holds(step):
+            result.status = Status.SKIPPED
+            result.note = _when_note(step)
+            return {}
         values = self._loop_values(step)
         result.items = [ItemResult(index=i, item=v) for i, v in enumerate(values)]
+        each = _when_reads_item(step)
         for item in result.items:
             scope = {**self.context, step.as_name: item.item}
-            self._run_call(step, item, scope)
+            self._run_call(step, item, scope, check_when=each)
             for observer in self.observers:
                 observer.item_finished(self.result, result, item)
             if item.status is Status.FAILED and self._stops(step):
@@ -182,24 +231,54 @@ class Executor:
         result.sum_up_items()
         if not values:
             result.note = "no items"
-        return {"items": [item.saved for item in result.items]}
+        return _loop_view(result)
+
+    def _loop_holds(self, step: Step) -> bool:
+        """A `when` that does not read the item is checked once, before the list."""
+        if step.when is None or _when_reads_item(step):
+            return True
+        return self._holds(step, self.context)
 
     def _loop_values(self, step: Step) -> list[Any]:
         values = render(step.for_each, self.context)
         items = loop_items(values)
         if items is None:
-            raise StepError(f"for_each gave {_kind(values)}, not a list to go through")
+            shown = describe_value(values)
+            raise StepError(f"for_each gave {shown}, not a list to go through")
         return items
 
+    def _cut_short(self, step: Step, result: StepResult) -> dict[str, Any]:
+        """Record an interrupted step, and export what its loop finished."""
+        if result.items is None:
+            if result.status is Status.RUNNING:
+                result.status, result.error = Status.INTERRUPTED, self._cut_off()
+            return dict(result.saved) if result.status is Status.SUCCEEDED else {}
+        result.sum_up_items(cut_off=True)
+        if result.status is Status.INTERRUPTED and result.error is None:
+            done = sum(i.status in FINISHED for i in result.items)
+            result.error = f"interrupted after {done} of {len(result.items)} items"
+        view = _loop_view(result)
+        try:
+            self._export(step, result, view)
+        except PlaybookError as error:
+            logger.warning("step %s: export not written: %s", step.id, error)
+        return view
+
     def _run_call(
-        self, step: Step, record: CallRecord, scope: Mapping[str, Any]
+        self,
+        step: Step,
+        record: CallRecord,
+        scope: Mapping[str, Any],
+        *,
+        check_when: bool = True,
     ) -> None:
         """One call with its checks and saves, recorded in `record`."""
         started = self.clock()
+        record.status = Status.RUNNING
+        self._phase, self._sent = Phase.PREPARING, 0
         try:
-            if step.when is not None and not self._holds(step, scope):
-                record.status = Status.SKIPPED
-                record.note = f"when `{step.when.source}` was false"
+            if check_when and step.when is not None and not self._holds(step, scope):
+                record.status, record.note = Status.SKIPPED, _when_note(step)
                 return
             args = self._arguments(step, scope)
             reply = self._perform(step, args, record, scope)
@@ -210,7 +289,7 @@ class Executor:
             record.saved = self._save(step, reply, scope)
             record.status = Status.SUCCEEDED
         except (StepError, TemplateError, ConfigError) as error:
-            record.status, record.error = Status.FAILED, _describe(error)
+            record.status, record.error = Status.FAILED, self._describe(error)
             logger.debug("step %s failed: %s", step.id, record.error)
         except KeyboardInterrupt:
             record.status, record.error = Status.INTERRUPTED, self._cut_off()
@@ -219,24 +298,38 @@ class Executor:
             record.status, record.error = Status.FAILED, UNEXPECTED
             raise
         finally:
-            self._sending = False
+            self._phase = Phase.PREPARING
             record.duration = self.clock() - started
 
     def _cut_off(self) -> str:
-        if self._sending:
+        sent = self._sent
+        if self._phase is Phase.SENDING:
             return (
                 "interrupted while waiting for the answer: "
                 "Imgur may have acted on the request"
             )
+        if self._phase is Phase.WAITING:
+            tries = "try" if sent == 1 else "tries"
+            return f"interrupted while waiting to try again, after {sent} {tries}"
+        if sent:
+            requests = "request" if sent == 1 else "requests"
+            return f"interrupted after {sent} {requests} had been sent and answered"
         return "interrupted before its request was sent"
 
     def _holds(self, step: Step, scope: Mapping[str, Any]) -> bool:
         assert step.when is not None
-        return truthy(step.when.search(scope))
+        try:
+            return truthy(step.when.search(scope))
+        except TemplateError as error:  # `when` is JMESPath, not a template
+            raise StepError(f"when `{error.expression}` {error.reason}") from None
 
     def _arguments(self, step: Step, scope: Mapping[str, Any]) -> dict[str, Any]:
         rendered = render(dict(step.args), scope)
+        require_values(step, rendered, self.playbook)
         return prepare_arguments(step.endpoint, rendered, self.playbook)
+
+    def _retry(self, step: Step) -> Retry:
+        return step.retry
 
     def _perform(
         self,
@@ -245,66 +338,109 @@ class Executor:
         record: CallRecord,
         scope: Mapping[str, Any],
     ) -> Reply | None:
-        """Fetch (every page, if asked), polling again while `until` is false."""
+        """Fetch (every page, if asked), polling again while `until` is false.
+
+        Each request (each page) has `retry.attempts` tries of its own;
+        `record.attempts` counts the step's tries: one, and one per retry.
+        """
         record.attempts = 1
-        until = step.retry.until
+        tries: dict[Any, int] = {}
+        until = self._retry(step).until
         while True:
-            reply = self._fetch(step, args, record)
+            reply = self._fetch(step, args, record, tries)
             if reply is None or until is None:
                 return reply
             failure = failed_expectation(until, self._document(reply, scope))
             if failure is None:
                 return reply
-            if record.attempts >= step.retry.attempts:
+            most = max(tries.values())
+            if most >= self._retry(step).attempts:
                 raise ExpectationFailed(
-                    f"still not true after {record.attempts} attempts: "
+                    f"still not true after {most} attempts: "
                     + failure.replace("expect ", "retry.until ", 1),
                     http_status=reply.status,
                 )
-            self._wait(step, record, None)
+            self._wait(step, most, record, None)
 
     def _fetch(
-        self, step: Step, args: dict[str, Any], record: CallRecord
+        self,
+        step: Step,
+        args: dict[str, Any],
+        record: CallRecord,
+        tries: dict[Any, int],
     ) -> Reply | None:
         if step.pages is None:
-            return self._send(step, args, record)
-        reply, record.pages = fetch_pages(
-            step.pages, args, lambda page: self._send(step, page, record)
-        )
+            return self._send(step, args, record, tries)
+        record.pages = 0
+
+        def read(page: dict[str, Any]) -> Reply | None:
+            reply = self._send(step, page, record, tries)
+            record.pages = (record.pages or 0) + 1
+            return reply
+
+        reply, _ = fetch_pages(step.pages, args, read)
         return reply
 
     def _send(
-        self, step: Step, args: dict[str, Any], record: CallRecord
+        self,
+        step: Step,
+        args: dict[str, Any],
+        record: CallRecord,
+        tries: dict[Any, int],
     ) -> Reply | None:
         """Send once, and again after a wait while the failure is passing."""
+        request = args.get("page")  # each page has its own tries
         while True:
+            tries[request] = tries.get(request, 0) + 1
             try:
-                self._sending = True
-                reply = self.sender.send(Call(step.endpoint, args))
-                self._sending = False
+                reply = self._exchange(step, args, record)
                 if reply is None:
                     return None
-                self._note(reply, record)
                 error = self._failure(step, reply)
                 if error is None:
                     return reply
                 raise error
             except StepError as error:
-                if not error.retryable or record.attempts >= step.retry.attempts:
+                attempts = self._retry(step).attempts
+                if not error.retryable or tries[request] >= attempts:
                     raise
-                self._wait(step, record, error)
+                self._wait(step, tries[request], record, error)
 
-    def _wait(self, step: Step, record: CallRecord, error: StepError | None) -> None:
-        seconds = step.retry.wait_for(record.attempts, error, self.rng)
+    def _exchange(
+        self, step: Step, args: dict[str, Any], record: CallRecord
+    ) -> Reply | None:
+        """One request and its answer, noted in `record`."""
+        call = Call(step.endpoint, args)
+        if self.sending is not None:
+            self.sending(self.result, call)
+        self._phase = Phase.SENDING
+        self._sent += 1
+        try:
+            reply = self.sender.send(call)
+        except TransportError as error:
+            self._phase = Phase.PREPARING
+            raise _unanswered(step, error) from None
+        self._phase = Phase.PREPARING
+        if reply is not None:
+            self._note(reply, record)
+        return reply
+
+    def _wait(
+        self, step: Step, tries: int, record: CallRecord, error: StepError | None
+    ) -> None:
+        retry = self._retry(step)
+        seconds = retry.wait_for(tries, error, self.rng)
         logger.info(
             "step %s: try %d of %d in %.1fs%s",
             step.id,
-            record.attempts + 1,
-            step.retry.attempts,
+            tries + 1,
+            retry.attempts,
             seconds,
             f" ({error})" if error else "",
         )
+        self._phase = Phase.WAITING
         self.sleep(seconds)
+        self._phase = Phase.PREPARING
         record.attempts += 1
 
     def _note(self, reply: Reply, record: CallRecord) -> None:
@@ -342,8 +478,16 @@ class Executor:
     def _save(
         self, step: Step, reply: Reply, scope: Mapping[str, Any]
     ) -> dict[str, Any]:
-        document = self._document(reply, scope)
-        return {name: e.search(document) for name, e in step.save.items()}
+        """What `save` names, copied: saves go into the report, never secrets."""
+        for name, expression in step.save.items():
+            if _reads_secrets(expression):
+                raise StepError(
+                    f"save.{name} reads secrets; saved values are written to "
+                    "the report, so a secret cannot be saved"
+                )
+        unsecret = {k: v for k, v in scope.items() if k != "secrets"}
+        document = self._document(reply, unsecret)
+        return {name: plain(e.search(document)) for name, e in step.save.items()}
 
     def _document(self, reply: Reply, scope: Mapping[str, Any]) -> dict[str, Any]:
         return {**scope, **reply.document()}
@@ -353,7 +497,7 @@ class Executor:
         export = step.export
         if export is None or result.status in (Status.SKIPPED, Status.PLANNED):
             return
-        if result.status is Status.FAILED and not result.items:
+        if result.status is not Status.SUCCEEDED and not view.get("items"):
             return
         document = {**self.context, **view}
         rows = as_rows(export.rows.search(document), export.rows.source)
@@ -362,47 +506,67 @@ class Executor:
         write_export(path, self.redactor.text(text))
         result.exported = Exported(file=str(path), rows=len(rows))
 
+    def _describe(self, error: PlaybookError) -> str:
+        if not isinstance(error, TemplateError):
+            return str(error)
+        reason = self._missing_step(error.expression)
+        if reason is None:
+            return f"template {error}"
+        return f"template {{{{ {error.expression} }}}} has no value: {reason}"
 
-def prepare_arguments(
-    endpoint: Endpoint, args: Mapping[str, Any], playbook: Playbook
-) -> dict[str, Any]:
-    """Rendered arguments made ready to send: files opened, defaults filled.
-
-    Raises:
-        StepError: a rendered value does not fit its parameter.
-    """
-    prepared: dict[str, Any] = {}
-    for name, value in args.items():
-        param = endpoint.param(name)
-        if param is None or value is None:
-            continue  # an explicit null leaves the parameter out
-        problem = param.type_problem(value)
-        if problem:
-            raise StepError(f"with.{name}: {problem}")
-        prepared[name] = _file(value, playbook) if "file" in param.types else value
-    for param in endpoint.in_place("path"):
-        # Imgur paths cannot skip a middle segment, so defaults are sent.
-        if param.name not in prepared and param.default is not None:
-            prepared[param.name] = param.default
-    return prepared
+    def _missing_step(self, source: str) -> str | None:
+        """Why a step the expression reads saved nothing, if that is the cause."""
+        for path in compile_expression(source).root_paths():
+            if len(path) < 3 or path[0] != "steps":
+                continue
+            saved = self.context["steps"].get(path[1])
+            if saved is None or path[2] in saved:
+                continue
+            reason = _nothing_saved(self.result, path[1])
+            if reason is not None:
+                return reason
+        return None
 
 
-def _file(value: Any, playbook: Playbook) -> Any:
-    if not isinstance(value, Mapping):
-        return value
-    path = playbook.folder / str(value["file"])
-    if not path.is_file():
-        raise StepError(f"no file {path} (paths are relative to the playbook)")
-    return FileUpload(path)
+def _nothing_saved(run: RunResult, step_id: str) -> str | None:
+    result = next((s for s in run.steps if s.id == step_id), None)
+    if result is None:
+        return None
+    if result.status is Status.SKIPPED:
+        return f"step `{step_id}` was skipped ({result.note}), so it saved nothing"
+    if result.status is Status.FAILED:
+        return f"step `{step_id}` failed, so it saved nothing"
+    return None
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    return f"{type(value).__name__} {str(value)[:40]!r}"
+def _loop_view(result: StepResult) -> dict[str, Any]:
+    """What later steps read of a loop: the saves of the items that succeeded."""
+    items = result.items or []
+    return {"items": [i.saved for i in items if i.status is Status.SUCCEEDED]}
 
 
-def _describe(error: PlaybookError) -> str:
-    if isinstance(error, TemplateError):
-        return f"template {error}"
-    return str(error)
+def _when_note(step: Step) -> str:
+    assert step.when is not None
+    return f"when `{step.when.source}` was false"
+
+
+def _when_reads_item(step: Step) -> bool:
+    if step.when is None:
+        return False
+    return any(path[0] == step.as_name for path in step.when.root_paths())
+
+
+@lru_cache(maxsize=512)
+def _reads_secrets(expression: Expression) -> bool:
+    return any(path[0] == "secrets" for path in expression.root_paths())
+
+
+def _unanswered(step: Step, error: TransportError) -> TransportError:
+    """A lost answer to a write: sending it again could act twice."""
+    if not error.sent or step.endpoint.method not in NOT_REPEATABLE:
+        return error
+    return TransportError(
+        f"{error}. The request had been sent, so Imgur may have acted on it; "
+        f"it is not sent again: check on Imgur before running `{step.id}` again",
+        sent=True,
+    )

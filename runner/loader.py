@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,41 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Where = tuple[str | int, ...]
 
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BINARY = "tag:yaml.org,2002:binary"
+BOOL = "tag:yaml.org,2002:bool"
+# YAML 1.1 reads these words as true or false; a reader often means the word.
+BOOL_WORDS = ("true", "false")
+UTF8_HINT = "save the file as UTF-8 (most editors offer it under Save As)"
+EMPTY_HINT = "a playbook holds `version: 1` and a `steps:` list (see the README)"
+# A line whose value starts with `{{`: `key: {{ ... }}` or `- {{ ... }}`.
+UNQUOTED = re.compile(
+    r"^(?P<start>\s*(?:-\s+)*(?:[\w.$-]+:\s+)?)(?P<value>\{\{.*?)(?:\s+#.*)?$"
+)
+
+
+class PlaybookLoader(SafeLoader):
+    """YAML's safe loader, but a date stays the text it was written as.
+
+    `before: 2021-01-01` is meant for `to_epoch(vars.before)` or for a title;
+    a date object would fit neither, nor the JSON of a report.
+    """
+
+
+PlaybookLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _text(loader: PlaybookLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+# Written out with `!!timestamp` or `!!binary`, a value is still text.
+PlaybookLoader.add_constructor(TIMESTAMP, _text)
+PlaybookLoader.add_constructor(BINARY, _text)
+
 # Far above any real playbook, far below what hangs the checks: nine aliases of
 # nine aliases, nine levels deep, would stand for 387 million values.
 MAX_VALUES = 100_000
@@ -31,6 +67,8 @@ class Document:
     path: Path
     data: Any
     lines: dict[Where, int] = field(default_factory=dict)
+    # true or false values written as another word (yes, no, on, off): the word
+    bool_words: dict[Where, str] = field(default_factory=dict)
 
     def line(self, where: Sequence[str | int]) -> int | None:
         """Line of the node at `where`, or of its nearest placed ancestor."""
@@ -49,6 +87,15 @@ class Document:
     ) -> Problem:
         return Problem(self.path, self.line(where), message, step, hint)
 
+    def quoting_hint(self, where: Sequence[str | int]) -> str | None:
+        """A fix for a yes, no, on or off that YAML read as true or false."""
+        word = self.bool_words.get(tuple(where))
+        if word is None:
+            return None
+        key = f"{where[-1]}: " if where and isinstance(where[-1], str) else "- "
+        reading = "true" if word.lower() in ("yes", "on") else "false"
+        return f'YAML reads {word} as {reading}; put it in quotes: {key}"{word}"'
+
 
 def load_document(path: Path) -> Document:
     """Read a YAML file.
@@ -57,26 +104,53 @@ def load_document(path: Path) -> Document:
         InvalidPlaybook: the file is missing, empty, not YAML, or repeats a key.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidPlaybook([Problem(path, None, "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
+    except OSError as error:
+        reason = error.strerror or str(error)
         raise InvalidPlaybook([Problem(path, None, f"cannot read: {reason}")]) from None
-    return parse_document(path, text)
+    return parse_document(path, decode(path, raw))
 
 
-def parse_document(path: Path, text: str) -> Document:
-    """Parse YAML text that came from `path`.
+def decode(path: Path, raw: bytes, label: str = "", hint: str = UTF8_HINT) -> str:
+    """The bytes of a file as text: UTF-8, with or without a byte order mark.
+
+    Raises:
+        InvalidPlaybook: they are not UTF-8, placed on the first bad line.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problem = Problem(path, *not_utf8(raw, error), hint=hint)
+        if label:
+            problem = replace(problem, message=f"{label}: {problem.message}")
+        raise InvalidPlaybook([problem]) from None
+
+
+def not_utf8(raw: bytes, error: UnicodeDecodeError) -> tuple[int, str]:
+    """The line of the first byte that is not UTF-8, and words for it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return 1, "the file is saved as UTF-16, not UTF-8"
+    line = raw.count(b"\n", 0, error.start) + 1
+    byte = raw[error.start]
+    return line, f"this line is not UTF-8 text (it holds the byte {byte:#x})"
+
+
+def parse_document(path: Path, text: str, *, empty_hint: str = EMPTY_HINT) -> Document:
+    """Parse YAML text that came from `path`; `empty_hint` says what to write in it.
 
     Raises:
         InvalidPlaybook: the text is empty or not YAML, repeats a key, or has
             an alias that refers to itself or expands past `MAX_VALUES`.
     """
-    loader = SafeLoader(text)
+    loader = PlaybookLoader(text)
     try:
         node = loader.get_single_node()
-        lines = _checked_lines(path, text, node)
+        if node is None:
+            empty = Problem(path, 1, "the file is empty", hint=empty_hint)
+            raise InvalidPlaybook([empty])
+        marks = _checked_marks(path, text, node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         raise InvalidPlaybook([_syntax_problem(path, text, error)]) from None
@@ -84,29 +158,40 @@ def parse_document(path: Path, text: str) -> Document:
         raise InvalidPlaybook([Problem(path, None, f"not YAML: {error}")]) from None
     finally:
         loader.dispose()
-    return Document(path, data, lines)
+    return Document(path, data, marks.lines, marks.bool_words)
 
 
-def _checked_lines(path: Path, text: str, node: yaml.Node | None) -> dict[Where, int]:
+@dataclass
+class _Marks:
+    """What the loader notes of each node while it walks the node graph."""
+
+    lines: dict[Where, int] = field(default_factory=dict)
+    bool_words: dict[Where, str] = field(default_factory=dict)
+
+
+def _checked_marks(path: Path, text: str, node: yaml.Node) -> _Marks:
     """The line of every node, once the node graph is safe to build data from.
 
     Raises:
         InvalidPlaybook: as `parse_document` does.
     """
-    if node is None:
-        raise InvalidPlaybook([Problem(path, 1, "the file is empty")])
     alias = _alias_problem(path, text, node)
     if alias:
         raise InvalidPlaybook([alias])
 
-    lines: dict[Where, int] = {}
-    repeated = list(_record_lines(node, (), node.start_mark.line, lines, set()))
+    marks = _Marks()
+    repeated = list(_record_lines(node, (), node.start_mark.line, marks, set()))
     if repeated:
         raise InvalidPlaybook([Problem(path, *r) for r in repeated])
-    return lines
+    return marks
 
 
 def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    for marked in (error.context_mark, error.problem_mark):
+        unquoted = _unquoted_template(text, marked.line) if marked else None
+        if marked and unquoted:
+            return Problem(path, marked.line + 1, unquoted[0], hint=unquoted[1])
+
     mark = error.problem_mark or error.context_mark
     line = _real_line(text, mark.line + 1) if mark else None
     what = error.problem or "not valid YAML"
@@ -114,6 +199,24 @@ def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> Probl
     if error.context:
         what = f"{what} ({error.context})"
     return Problem(path, line, f"YAML syntax: {what}", hint=hint)
+
+
+def _unquoted_template(text: str, index: int) -> tuple[str, str] | None:
+    """Words for a `{{ }}` left out of quotes on line `index`, which YAML misreads.
+
+    Unquoted, `title: {{ vars.t }}` is a mapping inside a mapping to YAML.
+    """
+    lines = text.splitlines()
+    found = UNQUOTED.match(lines[index]) if index < len(lines) else None
+    if found is None:
+        return None
+    start, value = found.group("start"), found.group("value").rstrip()
+    quote = "'" if '"' in value and "'" not in value else '"'
+    if quote == '"':
+        value = value.replace("\\", "\\\\").replace('"', '\\"')
+    fixed = f"{start.strip()} {quote}{value}{quote}".strip()
+    message = f"a value that starts with {{{{ must be in quotes: {fixed}"
+    return message, "quote the whole value, from {{ to the end of the line"
 
 
 def _real_line(text: str, line: int) -> int:
@@ -220,33 +323,42 @@ def _record_lines(
     node: yaml.Node,
     where: Where,
     line: int,
-    lines: dict[Where, int],
+    marks: _Marks,
     walked: set[int],
 ) -> Iterator[tuple[int, str]]:
-    """Fill `lines` for `node` and below; yield each repeated mapping key.
+    """Fill `marks` for `node` and below; yield each repeated mapping key.
 
     A mapping value is placed on its key's line, which is the line a reader
     looks at for `title:` even when the value is a block below it. A node
     reached again through an alias is placed at the alias and not walked
     again: its own keys were checked where its anchor is.
     """
-    lines[where] = line + 1
+    marks.lines[where] = line + 1
+    if _is_bool_word(node):
+        marks.bool_words[where] = str(node.value)
     if id(node) in walked:
         return
     walked.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
             yield from _record_lines(
-                child, (*where, index), child.start_mark.line, lines, walked
+                child, (*where, index), child.start_mark.line, marks, walked
             )
     elif isinstance(node, yaml.MappingNode):
-        yield from _record_mapping(node, where, lines, walked)
+        yield from _record_mapping(node, where, marks, walked)
+
+
+def _is_bool_word(node: yaml.Node) -> bool:
+    """Whether YAML reads the word as true or false though it is not one of them."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag != BOOL:
+        return False
+    return str(node.value).lower() not in BOOL_WORDS
 
 
 def _record_mapping(
     node: yaml.MappingNode,
     where: Where,
-    lines: dict[Where, int],
+    marks: _Marks,
     walked: set[int],
 ) -> Iterator[tuple[int, str]]:
     """`_record_lines` for a mapping, whose `<<:` merges come before its keys.
@@ -257,7 +369,7 @@ def _record_mapping(
     for key_node, value_node in node.value:
         if key_node.tag == MERGE:
             for key in _merged_keys(value_node):
-                lines[(*where, key)] = key_node.start_mark.line + 1
+                marks.lines[(*where, key)] = key_node.start_mark.line + 1
         else:
             own.append((key_node, value_node))
 
@@ -267,7 +379,7 @@ def _record_mapping(
         if key in seen:
             yield key_line + 1, f"`{key}` is given twice; keep one"
         seen.add(key)
-        yield from _record_lines(value_node, (*where, key), key_line, lines, walked)
+        yield from _record_lines(value_node, (*where, key), key_line, marks, walked)
 
 
 def _merged_keys(node: yaml.Node) -> Iterator[str]:

@@ -1,10 +1,11 @@
 """`imgur-playbook plan`: every request a run would make, sending no write.
 
 The plan walks the playbook with the executor's own rules (when, for_each,
-pages, retry) but hands each request to a recorder instead of the target.
-A value that only a response can give is shown as a placeholder. With
-reads on, GET requests are sent for real, so that what they save is known
-and loops over listed items expand.
+pages) but hands each request to a recorder instead of the target. A value
+that only a response can give is shown as a placeholder. With reads on, GET
+requests are sent for real, so that what they save is known and loops over
+listed items expand; each is sent once (no retry, no `until` polling), and
+no export is written.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runner.arguments import prepare_arguments, require_values
 from runner.catalog import Endpoint
-from runner.executor import Executor, Sender, prepare_arguments
+from runner.executor import Executor, Sender
 from runner.playbook import Playbook, Step
 from runner.redact import MASK
 from runner.results import CallRecord, ItemResult, RunResult, Status, StepResult
-from runner.templating import Expression, parse_template
-from runner.transports import Call, Reply
+from runner.retry import NO_RETRY, Retry
+from runner.templating import Expression, Template, parse_template
+from runner.transports import Call, Reply, wire_text
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,22 @@ class Planner(Executor):
         self.pending: set[tuple[str, ...]] = {("secrets", n) for n in missing}
         self._record: CallRecord | None = None
         self._notes: list[str] = []
+        self._step_notes: list[str] = []  # the step's, shown on each request
 
     def plan(self) -> Plan:
         return Plan(self.run(), self.requests)
 
     def _run_step(self, step: Step, result: StepResult) -> None:
+        self._step_notes = []
         super()._run_step(step, result)
         if result.status is Status.PLANNED:
             self.pending.add(("steps", step.id))
+
+    def _loop_holds(self, step: Step) -> bool:
+        self._notes = []
+        holds = super()._loop_holds(step)
+        self._step_notes = self._notes
+        return holds
 
     def _loop_values(self, step: Step) -> list[Any]:
         if _reads_any(_expressions(step.for_each), self.pending):
@@ -96,15 +107,20 @@ class Planner(Executor):
         return super()._loop_values(step)
 
     def _run_call(
-        self, step: Step, record: CallRecord, scope: Mapping[str, Any]
+        self,
+        step: Step,
+        record: CallRecord,
+        scope: Mapping[str, Any],
+        *,
+        check_when: bool = True,
     ) -> None:
-        self._record, self._notes = record, []
+        self._record, self._notes = record, list(self._step_notes)
         if isinstance(record, ItemResult) and isinstance(record.item, Unknown):
             self._notes.append(f"for each item of {record.item}")
             scope = {**scope, step.as_name: {}}
             self.pending.add((step.as_name,))
         try:
-            super()._run_call(step, record, scope)
+            super()._run_call(step, record, scope, check_when=check_when)
         finally:
             self.pending.discard((step.as_name,))
 
@@ -132,10 +148,18 @@ class Planner(Executor):
 
     def _arguments(self, step: Step, scope: Mapping[str, Any]) -> dict[str, Any]:
         rendered = render_known(dict(step.args), scope, self.pending)
+        require_values(step, rendered, self.playbook)
         return planned_arguments(step.endpoint, rendered)
 
+    def _retry(self, step: Step) -> Retry:
+        return NO_RETRY  # a plan asks once: it waits for nothing
+
     def _send(
-        self, step: Step, args: dict[str, Any], record: CallRecord
+        self,
+        step: Step,
+        args: dict[str, Any],
+        record: CallRecord,
+        tries: dict[Any, int],
     ) -> Reply | None:
         known = not _has_unknown(args)
         sent = self.reads and known and step.endpoint.method == "GET"
@@ -143,7 +167,16 @@ class Planner(Executor):
         if not sent:
             return None
         prepared = prepare_arguments(step.endpoint, args, self.playbook)
-        return super()._send(step, prepared, record)
+        return super()._send(step, prepared, record, tries)
+
+    def _export(self, step: Step, result: StepResult, view: dict[str, Any]) -> None:
+        """Say which file the run would write; a plan writes nothing."""
+        if step.export is None or result.status is Status.SKIPPED:
+            return
+        to = render_known(step.export.to, self.context, self.pending)
+        mine = [r for r in self.requests if r.step == step.id]
+        if mine:
+            mine[-1].notes.append(f"would write {self.playbook.folder / str(to)}")
 
     def _request(self, step: Step, args: dict[str, Any], sent: bool) -> PlannedRequest:
         notes = list(self._notes)
@@ -185,15 +218,16 @@ def _render_text(
         if _reads_any([lone], pending):
             return Unknown(lone.source)
         return lone.resolve(scope)
-    parts = []
-    for part in template.parts:
-        if isinstance(part, str):
-            parts.append(part)
-        elif _reads_any([part], pending):
-            parts.append(str(Unknown(part.source)))
-        else:
-            parts.append(str(render_known("{{ " + part.source + " }}", scope, set())))
-    joined = "".join(parts)
+    # The known parts are rendered as the run renders text (true, ["a"]).
+    shown = Template(
+        tuple(
+            str(Unknown(part.source))
+            if isinstance(part, Expression) and _reads_any([part], pending)
+            else part
+            for part in template.parts
+        )
+    )
+    joined = shown.render(scope)
     return PartlyKnown(joined) if _reads_any(template.expressions, pending) else joined
 
 
@@ -238,8 +272,11 @@ def _path(endpoint: Endpoint, args: Mapping[str, Any]) -> str:
     for param in endpoint.in_place("path"):
         if param.name in args:
             value = args[param.name]
-            shown = MASK if param.secret and not isinstance(value, Unknown) else value
-            path = path.replace("{" + param.name + "}", str(shown))
+            if isinstance(value, Unknown):
+                shown = str(value)
+            else:
+                shown = MASK if param.secret else wire_text(value)
+            path = path.replace("{" + param.name + "}", shown)
     return path
 
 

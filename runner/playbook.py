@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping
+import math
+import re
+import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,12 @@ from runner.checks import Checker
 from runner.datafiles import load_data, load_vars_file
 from runner.errors import InvalidPlaybook, Problem
 from runner.export import Export
-from runner.loader import Document, load_document
+from runner.loader import Document, PlaybookLoader, load_document
 from runner.pages import Pages
 from runner.retry import NO_RETRY, Retry
 from runner.templating import Expression, compile_expression
+
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,8 @@ def apply_overrides(document: Document, overrides: Mapping[str, str]) -> None:
             merged[name] = typed_like(merged.get(name), text)
         except ValueError as error:
             message = f"--var {name}={text}: {error}"
-            problems.append(document.problem(("vars", name), message))
+            hint = f"write it like {_var_example(name, merged[name])}"
+            problems.append(document.problem(("vars", name), message, hint=hint))
     if problems:
         raise InvalidPlaybook(problems)
     document.data["vars"] = merged
@@ -144,6 +149,25 @@ def _unknown_var(document: Document, name: str, text: str, known: list[str]) -> 
         hint = "add it under `vars:` first"
     message = f"--var {name}={text}: the playbook has no var `{name}`"
     return document.problem(("vars",), message, hint=hint)
+
+
+def _var_example(name: str, existing: Any) -> str:
+    """A --var that fits the playbook's value, ready to paste into a shell."""
+    if isinstance(existing, bool):
+        value = json.dumps(existing)
+    elif isinstance(existing, list):
+        value = _flow(existing) or "[a, b]"
+    elif isinstance(existing, dict):
+        value = _flow(existing) or "{a: 1}"
+    else:
+        value = str(existing)
+    return f"--var {shlex.quote(f'{name}={value}')}"
+
+
+def _flow(value: Any) -> str | None:
+    """`value` written on one line as YAML, if that line is short."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=1000).strip()
+    return text if len(text) <= 60 and "\n" not in text else None
 
 
 def apply_vars_file(document: Document, vars_file: Path) -> None:
@@ -181,8 +205,8 @@ def value_like(existing: Any, value: Any) -> Any:
     if existing is None:
         return value
     # `title: 2026` in the file means the text 2026 when the playbook has text
-    if isinstance(existing, str) and isinstance(value, int | float | date):
-        return str(value) if isinstance(value, date) else json.dumps(value)
+    if isinstance(existing, str) and isinstance(value, int | float):
+        return json.dumps(value)
     if isinstance(existing, float) and type(value) is int:
         return float(value)
     if type(value) is not type(existing):
@@ -196,30 +220,78 @@ def _shown(value: Any) -> str:
 
 
 def typed_like(existing: Any, text: str) -> Any:
-    """`text` as the type of `existing` (text when the playbook has no value).
+    """`text` read as the type of `existing` (text when the playbook has no value).
+
+    The rules are few so that a value means what it looks like: a whole
+    number is decimal digits (010 is ten), a number is written as Python
+    writes it (1e3 too), true or false is `true` or `false`, and a list or a
+    mapping is written as JSON or YAML on one line (`[cats, aww]`).
 
     Raises:
         ValueError: `text` cannot be that type.
     """
     if existing is None or isinstance(existing, str):
         return text
-    value = yaml.safe_load(text) if text.strip() else None
-    kind = type(existing)
-    if isinstance(existing, float) and isinstance(value, int):
-        value = float(value)
-    if type(value) is not kind:
+    read = _READERS.get(type(existing))
+    value = read(text.strip()) if read else None
+    if value is None:
         raise ValueError(f"the playbook's value is {_kind_word(existing)}")
     return value
+
+
+def _bool(text: str) -> bool | None:
+    return {"true": True, "false": False}.get(text.lower())
+
+
+def _int(text: str) -> int | None:
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
+
+
+def _float(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _list(text: str) -> list[Any] | None:
+    value = _flow_value(text)
+    return value if isinstance(value, list) else None
+
+
+def _dict(text: str) -> dict[str, Any] | None:
+    value = _flow_value(text)
+    return value if isinstance(value, dict) else None
+
+
+def _flow_value(text: str) -> Any:
+    """JSON or one line of YAML, read as the playbook is (dates stay text)."""
+    try:
+        return yaml.load(text, Loader=PlaybookLoader)
+    except yaml.YAMLError:
+        return None
+
+
+_READERS: dict[type, Callable[[str], Any]] = {
+    bool: _bool,
+    int: _int,
+    float: _float,
+    list: _list,
+    dict: _dict,
+}
 
 
 def _kind_word(value: Any) -> str:
     words = {
         bool: "true or false",
-        int: "a whole number",
-        float: "a number",
+        int: "a whole number (digits, like 10 or -3)",
+        float: "a number (like 2.5 or 1e3)",
         str: "text",
+        list: "a list (like [a, b])",
+        dict: "a mapping (like {a: 1})",
     }
-    return words.get(type(value), "a list" if isinstance(value, list) else "a mapping")
+    return words.get(type(value), "not a single value")
 
 
 def build_playbook(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -20,6 +21,9 @@ class Status(StrEnum):
     NOT_RUN = "not_run"
     PLANNED = "planned"  # `plan` only: the request would be sent, was not
     INTERRUPTED = "interrupted"
+    # Under way when the report was written: a run killed then leaves it so,
+    # and Imgur may have acted on a request that was on its way.
+    RUNNING = "running"
 
 
 @dataclass(kw_only=True)
@@ -67,12 +71,19 @@ class StepResult(CallRecord):
     items: list[ItemResult] | None = None
     exported: Exported | None = None
 
-    def sum_up_items(self) -> None:
-        """Set the step's fields from its items."""
+    def sum_up_items(self, *, cut_off: bool = False) -> None:
+        """Set the step's fields from its items.
+
+        With `cut_off` (the run was interrupted), a loop with items still to
+        do is `interrupted`, whatever the items before did.
+        """
         items = self.items or []
         ran = [i for i in items if i.status is not Status.NOT_RUN]
         self.attempts = sum(i.attempts for i in items)
         self.status = _worst(i.status for i in items)
+        unfinished = (Status.NOT_RUN, Status.INTERRUPTED, Status.RUNNING)
+        if cut_off and any(i.status in unfinished for i in items):
+            self.status = Status.INTERRUPTED
         last = next((i for i in reversed(ran) if i.http_status is not None), None)
         if last is not None:
             self.method, self.url = last.method, last.url
@@ -88,7 +99,13 @@ class StepResult(CallRecord):
 def _worst(statuses: Any) -> Status:
     """A loop's status: failed if any item failed, skipped if all were."""
     seen = set(statuses)
-    order = (Status.FAILED, Status.INTERRUPTED, Status.PLANNED, Status.SUCCEEDED)
+    order = (
+        Status.FAILED,
+        Status.INTERRUPTED,
+        Status.RUNNING,
+        Status.PLANNED,
+        Status.SUCCEEDED,
+    )
     for status in order:
         if status in seen:
             return status
@@ -114,3 +131,22 @@ class RunResult:
     @property
     def failed(self) -> bool:
         return any(step.status is Status.FAILED for step in self.steps)
+
+
+def plain(value: Any, _within: frozenset[int] = frozenset()) -> Any:
+    """A deep copy of `value` made of JSON's types only.
+
+    What a step saves is copied so that it never shares a list or a mapping
+    with the run's live state; a value that contains itself is cut where it
+    repeats, and anything JSON cannot hold becomes its text.
+    """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if not isinstance(value, Mapping | list | tuple):
+        return str(value)
+    if id(value) in _within:
+        return "<the value again, inside itself>"
+    within = _within | {id(value)}
+    if isinstance(value, Mapping):
+        return {str(key): plain(item, within) for key, item in value.items()}
+    return [plain(item, within) for item in value]

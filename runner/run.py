@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import logging
 import os
 import random
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,8 +16,9 @@ from typing import Any
 
 from dotenv import dotenv_values
 
-from runner.errors import ConfigError, InvalidPlaybook, RunInterrupted
+from runner.errors import ConfigError, InvalidPlaybook, Problem, RunInterrupted
 from runner.executor import Executor, Observer
+from runner.loader import not_utf8
 from runner.plan import Plan, Planner
 from runner.playbook import Playbook, load_playbook
 from runner.redact import Redactor
@@ -28,11 +32,15 @@ from runner.targets import (
     require_credentials,
     target_problems,
 )
+from runner.transports import Call
 
 logger = logging.getLogger(__name__)
 
 # Seconds between rewrites of the report while a run goes.
 REPORT_INTERVAL = 1.0
+# Before a write request the report is rewritten too, so that a run killed
+# mid-request shows it under way; but never more than this share of the time.
+WRITE_REQUEST_SHARE = 0.1
 
 
 @dataclass
@@ -82,13 +90,19 @@ class _Lines(logging.Handler):
 
 
 def _dotenv(path: Path) -> dict[str, str]:
+    """The NAME=value lines of a .env file.
+
+    Raises:
+        ConfigError: the file cannot be read, or is not UTF-8 text.
+    """
+    text = _env_text(path)
     # python-dotenv logs bad lines itself; say it once, in our words.
     dotenv_logger = logging.getLogger("dotenv.main")
     lines = _Lines()
     dotenv_logger.addHandler(lines)
     dotenv_logger.propagate = False
     try:
-        read = dotenv_values(path)
+        read = dotenv_values(stream=io.StringIO(text))
     finally:
         dotenv_logger.removeHandler(lines)
         dotenv_logger.propagate = True
@@ -100,6 +114,24 @@ def _dotenv(path: Path) -> dict[str, str]:
             lines.messages[0],
         )
     return {k: v for k, v in read.items() if v is not None}
+
+
+def _env_text(path: Path) -> str:
+    """The text of a .env file, which python-dotenv would read as UTF-8.
+
+    Raises:
+        ConfigError: the file cannot be read, or is not UTF-8 text.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, words = not_utf8(raw, error)
+        problem = Problem(path, line, words, hint="save the file as UTF-8")
+        raise ConfigError(str(problem)) from None
 
 
 def check(request: RunRequest) -> Playbook:
@@ -119,7 +151,9 @@ def check(request: RunRequest) -> Playbook:
             check_base_url(request.target, request.base_url)
         credentials = Credentials.from_env(request.env)
         require_credentials(request.target, credentials)
-        problems = target_problems(playbook, request.target, credentials)
+        problems = target_problems(
+            playbook, request.target, credentials, request.base_url
+        )
         if problems:
             raise InvalidPlaybook(problems)
         _require_secrets(playbook, request.env)
@@ -162,13 +196,14 @@ def run(
             redactor=redactor,
             sleep=sleep,
             rng=rng,
+            sending=writer.request_sending,
         )
         try:
             result = executor.run()
         except KeyboardInterrupt:
             raise RunInterrupted(writer.path_for(executor.result)) from None
         finally:
-            writer.write(executor.result)
+            writer.finish(executor.result)
     return Outcome(result, writer.path_for(result))
 
 
@@ -202,31 +237,55 @@ def plan(
 def _writable(report: Path) -> None:
     """Make sure the report can be written before the first request.
 
+    A file is made and removed next to it, named as the report's own
+    temporary file will be, so a name too long or a folder that refuses
+    files is found now.
+
     Raises:
         ConfigError: its folder cannot be made or written to, or it is a folder.
     """
     try:
+        if report.is_dir():
+            raise ConfigError(_unwritable(report, "it is a folder"))
         report.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigError(
-            f"cannot write the report to {report}: {error.strerror}; "
-            "choose another --report"
-        ) from None
-    if report.is_dir() or not os.access(report.parent, os.W_OK):
-        raise ConfigError(
-            f"cannot write the report to {report}: "
-            f"{'it is a folder' if report.is_dir() else 'the folder is read-only'}; "
-            "choose another --report"
+        descriptor, trial = tempfile.mkstemp(
+            dir=report.parent, prefix=f".{report.name}."
         )
+        os.close(descriptor)
+        os.unlink(trial)
+    except OSError as error:
+        raise ConfigError(_unwritable(report, _os_words(error, report))) from None
+
+
+def _unwritable(report: Path, reason: str) -> str:
+    return f"cannot write the report to {report}: {reason}; choose another --report"
+
+
+def _os_words(error: OSError, report: Path) -> str:
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return f"a file stands where its folder {report.parent} would be"
+    if error.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return "the folder is read-only"
+    return (error.strerror or str(error)).lower()
 
 
 def _require_secrets(playbook: Playbook, env: Mapping[str, str]) -> None:
-    missing = [name for name in playbook.secrets if not env.get(name)]
+    missing = [name for name in playbook.secrets if name not in env]
     if missing:
         names = ", ".join(missing)
         raise ConfigError(
             f"{playbook.path}: the playbook needs the secrets {names}; "
             "set them in the environment or in a .env file"
+        )
+    empty = [name for name in playbook.secrets if not env[name]]
+    if empty:
+        names = ", ".join(empty)
+        noun = "secret" if len(empty) == 1 else "secrets"
+        raise ConfigError(
+            f"{playbook.path}: the {noun} {names} {'is' if len(empty) == 1 else 'are'}"
+            " set but empty; give a value after the = in the environment or .env file"
         )
 
 
@@ -245,7 +304,10 @@ class ReportWriter:
 
     At the start, at the end, and in between at most once every `interval`
     seconds: a run of thousands of calls would otherwise spend its time
-    rewriting a growing report.
+    rewriting a growing report. Before a write request (not a GET) it is
+    rewritten as well, so that a run killed while Imgur works on an upload
+    shows that step under way, unless writing has already taken more than
+    `share` of the run's time.
     """
 
     def __init__(
@@ -254,13 +316,17 @@ class ReportWriter:
         redactor: Redactor,
         *,
         interval: float = 1.0,
+        share: float = WRITE_REQUEST_SHARE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = path
         self.redactor = redactor
         self.interval = interval
+        self.share = share
         self.clock = clock
+        self.started = clock()
         self.written = -interval
+        self.spent = 0.0  # seconds spent writing the report
 
     def path_for(self, result: RunResult) -> Path:
         if self.path is None:
@@ -276,13 +342,35 @@ class ReportWriter:
     def step_finished(self, run: RunResult, result: StepResult) -> None:
         self._write_if_due(run)
 
+    def request_sending(self, run: RunResult, call: Call) -> None:
+        if call.endpoint.method == "GET":
+            self._write_if_due(run)
+        elif self.spent <= self.share * (self.clock() - self.started + self.interval):
+            self.write(run)
+        else:
+            self._write_if_due(run)
+
     def _write_if_due(self, run: RunResult) -> None:
         if self.clock() - self.written >= self.interval:
             self.write(run)
 
     def write(self, run: RunResult) -> None:
+        began = self.clock()
         write_report(self.path_for(run), run, self.redactor)
         self.written = self.clock()
+        self.spent += self.written - began
+
+    def finish(self, run: RunResult) -> None:
+        """The last write, made whole even if Ctrl-C comes in the middle of it.
+
+        By then the run is over: stopping now would only leave a report that
+        says `running` and a terminal that says something else.
+        """
+        try:
+            self.write(run)
+        except KeyboardInterrupt:
+            logger.info("Ctrl-C came after the run had ended; writing its report")
+            self.write(run)
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -21,6 +22,13 @@ STEP = "<step>"  # a whole step; no key can have this name
 DEFINITIONS = "#/definitions/"
 CHOICES = ("oneOf", "anyOf")
 SHAPES = ("type", "const", "enum")  # what tells one alternative from another
+# What to write when a section has the wrong kind of value ("" is the file).
+TYPE_HINTS = {
+    "": "a playbook is `key: value` lines: `version: 1`, then its steps "
+    "indented under `steps:`",
+    "steps": "list the steps under it, each starting with `- id: NAME` "
+    "and a `call:` line below it",
+}
 NAME_HINT = "use letters, digits and _ only, starting with a letter"
 ITEM_NOUNS = {"steps": "step"}
 TYPE_WORDS = {  # each type in words, alone and in the plural
@@ -150,8 +158,16 @@ def _problems(document: Document, error: ValidationError) -> list[Problem]:
     message, hint = _explain(error)
     if _is_name(error):
         where = (*where, str(error.instance))
+    if _wants_text(error):
+        hint = document.quoting_hint(where) or hint
     hint = hint or _choices_hint(error)
     return [document.problem(where, message, step=step, hint=hint)]
+
+
+def _wants_text(error: ValidationError) -> bool:
+    """Whether `error` is text wanted where YAML read something else."""
+    kinds = error.validator_value if error.validator == "type" else []
+    return "string" in (kinds if isinstance(kinds, list) else [kinds])
 
 
 def _step_id(data: Any, where: tuple[str | int, ...]) -> str | None:
@@ -196,7 +212,12 @@ def _required(error: ValidationError) -> tuple[str, str | None]:
 
 def _wrong_type(error: ValidationError) -> tuple[str, str | None]:
     wanted = _type_words(error.validator_value)
-    return f"{_subject(error)} must be {wanted}, not {_shown(error.instance)}", None
+    message = f"{_subject(error)} must be {wanted}, not {_shown(error.instance)}"
+    field = _field_name(error)
+    hint = TYPE_HINTS.get(field or "")
+    if hint is None and error.instance is None and field and field != STEP:
+        hint = f"write a value after `{field}:`, or remove the line"
+    return message, hint
 
 
 def _wrong_constant(error: ValidationError) -> tuple[str, str | None]:
@@ -413,6 +434,8 @@ def _subject(error: ValidationError) -> str:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "-.inf" if value < 0 else ".nan" if math.isnan(value) else ".inf"
     text = json.dumps(value, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
 

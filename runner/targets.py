@@ -12,13 +12,29 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 
-from runner.catalog import Auth, Endpoint
-from runner.errors import ConfigError, Problem
+from runner.catalog import Auth
+from runner.checks import MOST_CHECKED_ITEMS
+from runner.errors import ConfigError, Problem, TemplateError
 from runner.playbook import Playbook, Step
 from runner.redact import Redactor
-from runner.transports import ImgurTransport, LowCodeApiTransport, Transport
+from runner.templating import (
+    ExpressionSyntaxError,
+    is_template,
+    loop_items,
+    parse_template,
+    render,
+)
+from runner.transports import (
+    ImgurTransport,
+    LowCodeApiTransport,
+    Transport,
+    needs_token,
+    refuse_query,
+    user_token_reason,
+)
 
 
 class Target(StrEnum):
@@ -47,10 +63,16 @@ class Credentials:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Credentials:
+        """The credentials set in `env`, without surrounding blanks.
+
+        Raises:
+            ConfigError: a value has a line break (or another control
+                character) inside; the message names the variable only.
+        """
         return cls(
-            client_id=env.get(CLIENT_ID) or None,
-            access_token=env.get(ACCESS_TOKEN) or None,
-            api_token=env.get(API_TOKEN) or None,
+            client_id=_credential(env, CLIENT_ID),
+            access_token=_credential(env, ACCESS_TOKEN),
+            api_token=_credential(env, API_TOKEN),
         )
 
     def __repr__(self) -> str:
@@ -59,6 +81,17 @@ class Credentials:
 
     def values(self) -> list[str]:
         return [v for v in (self.client_id, self.access_token, self.api_token) if v]
+
+
+def _credential(env: Mapping[str, str], name: str) -> str | None:
+    # A token pasted with its newline would break the Authorization header.
+    value = (env.get(name) or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ConfigError(
+            f"{name} has a line break (or another control character) inside; "
+            "set it to the credential alone, on one line"
+        )
+    return value or None
 
 
 def require_credentials(target: Target, credentials: Credentials) -> None:
@@ -76,9 +109,11 @@ def check_base_url(target: Target, url: str) -> None:
     """Refuse a --base-url that cannot work, before anything is sent.
 
     Raises:
-        ConfigError: not an http(s) URL with a host, a bad port, a user name
-            or password in it, or a sandbox that is not on this machine.
+        ConfigError: not an http(s) URL with a host, a bad port, a query,
+            fragment, user name or password in it, or a sandbox that is not
+            on this machine.
     """
+    refuse_query(url)  # first, so that no message repeats a credential
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -90,11 +125,6 @@ def check_base_url(target: Target, url: str) -> None:
             f"--base-url {url!r} is not a usable address; "
             "write it like http://127.0.0.1:8765 or https://api.imgur.com"
         )
-    if parts.username or parts.password:
-        raise ConfigError(
-            "--base-url must not hold a user name or password; "
-            "credentials come from the environment (IMGUR_ACCESS_TOKEN, ...)"
-        )
     if target is Target.SANDBOX and host not in LOOPBACK_HOSTS:
         raise ConfigError(
             f"--target sandbox runs on this machine, but --base-url points at "
@@ -102,26 +132,41 @@ def check_base_url(target: Target, url: str) -> None:
         )
 
 
-def grants(target: Target, credentials: Credentials) -> set[Auth]:
-    """The kinds of authorization a run on `target` can satisfy."""
+def grants(
+    target: Target, credentials: Credentials, base_url: str | None = None
+) -> set[Auth]:
+    """The kinds of authorization a run on `target` can satisfy.
+
+    They follow the credentials the run will send: a sandbox at a
+    --base-url given only a Client-ID gets only a Client-ID.
+    """
     if target is Target.LOWCODEAPI:
         # The proxy injects the connected user's Bearer token on every call.
         return set(Auth)
-    if target is Target.SANDBOX or credentials.access_token:
+    if target is Target.SANDBOX and base_url is None:
+        # The sandbox the run starts signs in with an access token it makes.
         return set(Auth)
-    if credentials.client_id:
+    sent = (
+        _sandbox_credentials(credentials) if target is Target.SANDBOX else credentials
+    )
+    if sent.access_token:
+        return set(Auth)
+    if sent.client_id:
         return {Auth.NONE, Auth.CLIENT_ID, Auth.EITHER}
     return {Auth.NONE}
 
 
 def target_problems(
-    playbook: Playbook, target: Target, credentials: Credentials
+    playbook: Playbook,
+    target: Target,
+    credentials: Credentials,
+    base_url: str | None = None,
 ) -> list[Problem]:
     """Steps this target cannot make with these credentials, found before a run."""
-    granted = grants(target, credentials)
+    granted = grants(target, credentials, base_url)
     problems = []
     for step in playbook.steps:
-        message = _step_problem(step, target, granted)
+        message = _step_problem(playbook, step, target, granted)
         if message:
             text, hint = message
             problems.append(Problem(playbook.path, step.line, text, step.id, hint))
@@ -129,7 +174,7 @@ def target_problems(
 
 
 def _step_problem(
-    step: Step, target: Target, granted: set[Auth]
+    playbook: Playbook, step: Step, target: Target, granted: set[Auth]
 ) -> tuple[str, str] | None:
     endpoint = step.endpoint
     if target is Target.LOWCODEAPI and endpoint.lowcodeapi is None:
@@ -137,31 +182,49 @@ def _step_problem(
             f"{endpoint.name} is not offered by LowCodeAPI",
             "run this playbook with --target imgur",
         )
-    if endpoint.auth not in granted:
-        return _needs_token(endpoint, "needs")
     if Auth.BEARER in granted:
         return None
-    if step.args.get("username") == "me":
-        return _needs_token(endpoint, "with username `me` needs")
-    user_only = _user_only_param(step)
-    if user_only:
-        return _needs_token(endpoint, f"with `{user_only}` needs")
+    if endpoint.auth not in granted:
+        return needs_token(endpoint, "needs")
+    for args in _known_arguments(playbook, step):
+        reason = user_token_reason(endpoint, args)
+        if reason:
+            return needs_token(endpoint, reason)
     return None
 
 
-def _user_only_param(step: Step) -> str | None:
-    """The first parameter the step gives that only a signed-in user may send."""
-    # An explicit null leaves the parameter out, so it needs no user.
-    given = {name for name, value in step.args.items() if value is not None}
-    names = (p.name for p in step.endpoint.params if p.needs_user)
-    return next((name for name in names if name in given), None)
+def _known_arguments(playbook: Playbook, step: Step) -> Iterator[dict[str, Any]]:
+    """The step's arguments for each of its calls, as far as known before a run.
+
+    Templates of `vars`, `inputs` and a loop's items over them are rendered
+    (as the playbook checks do); any other template is left as written.
+    """
+    for scope in _known_scopes(playbook, step):
+        yield {name: _rendered(value, scope) for name, value in step.args.items()}
 
 
-def _needs_token(endpoint: Endpoint, verb: str) -> tuple[str, str]:
-    return (
-        f"{endpoint.name} {verb} a user access token, and only a Client-ID is set",
-        f"set {ACCESS_TOKEN} (an OAuth access token of the account)",
-    )
+def _known_scopes(playbook: Playbook, step: Step) -> list[dict[str, Any]]:
+    base = {"vars": dict(playbook.vars), "inputs": dict(playbook.inputs)}
+    if step.for_each is None:
+        return [base]
+    items = loop_items(_rendered(step.for_each, base))
+    if items is None:
+        return [base]  # a loop over what a response says: items unknown
+    return [{**base, step.as_name: item} for item in items[:MOST_CHECKED_ITEMS]]
+
+
+def _rendered(value: Any, scope: Mapping[str, Any]) -> Any:
+    """`value` rendered in `scope`, or as written if it reads anything else."""
+    if not is_template(value):
+        return value
+    try:
+        template = parse_template(str(value))
+        roots = {path[0] for e in template.expressions for path in e.root_paths()}
+        if not roots <= scope.keys():
+            return value
+        return render(value, scope)
+    except (ExpressionSyntaxError, TemplateError):
+        return value
 
 
 @contextmanager

@@ -25,12 +25,47 @@ from runner.functions import OPTIONS
 OPEN = "{{"
 CLOSE = "}}"
 QUOTES = "'\"`"
+# Jinja filters people reach for, and the JMESPath that does the same ({} is
+# the value before the `|`), or None where JMESPath has nothing like it.
+FILTERS: dict[str, str | None] = {
+    "length": "length({})",
+    "count": "length({})",
+    "join": "join(', ', {})",
+    "sort": "sort({})",
+    "reverse": "reverse({})",
+    "first": "{}[0]",
+    "last": "{}[-1]",
+    "default": "{} || 'none'",
+    "d": "{} || 'none'",
+    "min": "min({})",
+    "max": "max({})",
+    "sum": "sum({})",
+    "abs": "abs({})",
+    "int": "to_number({})",
+    "float": "to_number({})",
+    "string": "to_string({})",
+    "tojson": "to_string({})",
+    "upper": None,
+    "lower": None,
+    "title": None,
+    "capitalize": None,
+    "trim": None,
+    "replace": None,
+    "round": None,
+    "unique": None,
+    "urlencode": None,
+    "escape": None,
+}
 
 Where = tuple[str | int, ...]
 
 
 class ExpressionSyntaxError(ValueError):
     """Text that is not a template or not a JMESPath expression."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.hint = hint
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -196,11 +231,55 @@ def parse_template(text: str) -> Template:
         end = _closing(text, start + len(OPEN))
         if start > position:
             parts.append(text[position:start])
-        parts.append(compile_expression(text[start + len(OPEN) : end]))
+        expression = compile_expression(text[start + len(OPEN) : end])
+        _check_filters(expression)
+        parts.append(expression)
         position = end + len(CLOSE)
     if position < len(text):
         parts.append(text[position:])
+    _check_braces(text, parts)
     return Template(tuple(parts))
+
+
+def _check_filters(expression: Expression) -> None:
+    """`{{ x | upper }}` is a Jinja filter, which JMESPath reads as a field name.
+
+    Raises:
+        ExpressionSyntaxError: a pipe into a bare name that is a Jinja filter.
+    """
+    tree = expression.tree
+    if tree["type"] != "pipe":
+        return
+    right = tree["children"][1]
+    if right["type"] != "field" or right["value"] not in FILTERS:
+        return
+    name, source = right["value"], expression.source
+    value = source[: source.rindex("|")].strip()
+    instead = FILTERS[name]
+    hint = (
+        f"write {{{{ {instead.format(value)} }}}}"
+        if instead
+        else f"JMESPath has no `{name}`: put the value in `vars:` as it should be"
+    )
+    raise ExpressionSyntaxError(
+        f"`| {name}` in {{{{ {source} }}}} is a filter; templates are JMESPath, "
+        "which has no filters",
+        hint,
+    )
+
+
+def _check_braces(text: str, parts: list[str | Expression]) -> None:
+    """A `}` outside the templates that no `{` opens: `{{ x }}}` has one too many.
+
+    Raises:
+        ExpressionSyntaxError: the text has a stray closing brace.
+    """
+    literal = "".join(part for part in parts if isinstance(part, str))
+    if literal.count("}") > literal.count("{"):
+        raise ExpressionSyntaxError(
+            f"{text!r} has a `}}` that closes nothing",
+            "remove it: a template is written {{ expression }}",
+        )
 
 
 def _closing(text: str, position: int) -> int:
@@ -219,7 +298,9 @@ def _closing(text: str, position: int) -> int:
         elif text.startswith(CLOSE, index):
             return index
         index += 1
-    raise ExpressionSyntaxError(f"`{OPEN}` has no closing `{CLOSE}` in {text!r}")
+    raise ExpressionSyntaxError(
+        f"`{OPEN}` has no closing `{CLOSE}` in {text!r}", f"end it with {CLOSE}"
+    )
 
 
 def render(value: Any, context: Mapping[str, Any]) -> Any:
@@ -241,6 +322,23 @@ def loop_items(values: Any) -> list[Any] | None:
     if isinstance(values, Mapping):
         return [{"key": k, "value": v} for k, v in values.items()]
     return values if isinstance(values, list) else None
+
+
+def describe_value(value: Any) -> str:
+    """A value in words for a message: `text ("cats, aww")`, `the number 5`."""
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the value {shown}"
+    if isinstance(value, int | float):
+        return f"the number {shown}"
+    if isinstance(value, str):
+        return f"text ({shown})"
+    if isinstance(value, Mapping):
+        return f"a mapping ({shown})"
+    return f"a list ({shown})" if isinstance(value, list) else shown
 
 
 def templates_in(value: Any, where: Where = ()) -> Iterator[tuple[Where, str]]:
@@ -273,13 +371,14 @@ def _field_chain(node: dict[str, Any]) -> tuple[str, ...] | None:
 def _root_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
     """Field chains evaluated against the root, e.g. ``steps.me.account``."""
     kind = node["type"]
-    children = node.get("children", [])
+    children = _subnodes(node)
     if kind == "field":
         yield (node["value"],)
     elif kind == "subexpression":
         yield from _subexpression_paths(children)
-    elif kind in ("projection", "filter_projection", "index_expression"):
-        # Only the left side reads the root; the rest reads each element.
+    elif kind in ("projection", "filter_projection", "index_expression", "pipe"):
+        # Only the left side reads the root; the rest reads each element
+        # (or, after a pipe, what the left side gave).
         if children:
             yield from _root_paths(children[0])
     elif kind == "expref" or kind == "current":
@@ -292,7 +391,7 @@ def _root_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
 def _element_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
     """Chains read against a list's elements rather than the context root."""
     kind = node["type"]
-    children = node.get("children", [])
+    children = _subnodes(node)
     inner = children[1:] if kind in ("projection", "filter_projection") else []
     if kind == "expref":
         inner = children
@@ -300,6 +399,11 @@ def _element_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
         if any(child is element for element in inner):
             yield from _root_paths(child)
         yield from _element_paths(child)
+
+
+def _subnodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """A node's child expressions; a slice's children are its bare numbers."""
+    return [child for child in node.get("children", []) if isinstance(child, dict)]
 
 
 def _subexpression_paths(children: list[dict[str, Any]]) -> Iterator[tuple[str, ...]]:

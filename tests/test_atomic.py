@@ -1,5 +1,7 @@
 """Reports and exports are replaced whole or not at all."""
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,21 @@ def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path: Path) -> Non
         write_text_atomic(path, "new \ud800 text")  # cannot be written as UTF-8
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_a_reader_of_the_old_file_never_sees_the_new_text(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    write_text_atomic(path, "old text")
+    with path.open(encoding="utf-8") as reader:
+        write_text_atomic(path, "new")
+        assert reader.read() == "old text"
+    assert path.read_text() == "new"
+
+
+def test_the_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "export.csv", "id\n")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "export.csv").stat().st_mode) == 0o644

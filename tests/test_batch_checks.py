@@ -101,8 +101,8 @@ BLOCK_EACH = (
         ),
         (
             "  - id: a\n    call: account.get\n    with: {username: me}\n"
-            "    export: {to: out.txt, rows: data}\n",
-            8,
+            "    save: {me: data}\n    export: {to: out.txt, rows: '[me]'}\n",
+            9,
             "cannot tell the format of 'out.txt'",
             "format: csv",
         ),

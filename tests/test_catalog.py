@@ -120,3 +120,104 @@ def test_only_the_account_deletion_is_destructive() -> None:
 )
 def test_suggestions_put_the_closest_name_first(typo: str, best: str) -> None:
     assert CATALOG.suggest(typo)[0] == best
+
+
+@pytest.mark.parametrize("endpoint", list(CATALOG), ids=lambda e: e.name)
+def test_parameter_names_are_unique_per_endpoint(endpoint: Endpoint) -> None:
+    names = [p.name for p in endpoint.params]
+    sent = [(p.place, p.wire) for p in endpoint.params]
+    assert len(names) == len(set(names))
+    assert len(sent) == len(set(sent))
+
+
+def test_a_new_username_has_its_own_name_and_goes_as_username() -> None:
+    settings = CATALOG.get("account.update_settings")
+    assert settings is not None
+    path, new = settings.param("username"), settings.param("new_username")
+    assert path is not None and new is not None
+    assert (path.place, new.place) == ("path", "body")
+    assert new.wire_for("HolidayPhotos") == "username"
+    assert not new.required and "renames the account" in new.description
+
+
+def test_lists_go_as_name_brackets_and_text_as_plain_name() -> None:
+    album = CATALOG.get("album.create")
+    assert album is not None
+    ids = album.param("ids")
+    assert ids is not None
+    assert (ids.wire_for(["a", "b"]), ids.wire_for("a,b")) == ("ids[]", "ids")
+
+
+# Markup, a {{placeholder}}, a wire name such as ids[], or a cut-off line.
+NOT_A_SUMMARY = re.compile(r"\{\{|\||\]\(|^#|\[\]|\.\.\.$")
+
+
+@pytest.mark.parametrize("endpoint", list(CATALOG), ids=lambda e: e.name)
+def test_every_summary_reads_as_a_summary(endpoint: Endpoint) -> None:
+    assert not NOT_A_SUMMARY.search(endpoint.summary)
+    assert endpoint.summary[:1].isupper()
+
+
+def test_the_feed_is_not_summarised_as_the_settings() -> None:
+    feed, settings = CATALOG.get("feed.get"), CATALOG.get("account.get_settings")
+    assert feed is not None and settings is not None
+    assert feed.summary != settings.summary
+    assert "follow" in feed.summary
+
+
+PER_PAGE = {
+    "account.list_gallery_favorites",
+    "account.list_favorites",
+    "account.list_submissions",
+    "account.list_albums",
+    "account.list_album_ids",
+    "account.list_comments",
+    "account.list_comment_ids",
+    "account.list_images",
+    "account.list_image_ids",
+}
+
+
+def test_the_account_lists_take_per_page_and_the_gallery_does_not() -> None:
+    assert {e.name for e in CATALOG if e.param("perPage")} == PER_PAGE
+    gallery = CATALOG.get("gallery.list")
+    assert gallery is not None and gallery.paged
+
+
+def test_per_page_is_unconfirmed_where_no_note_names_the_route() -> None:
+    guessed = {e.name for e in CATALOG if (p := e.param("perPage")) and p.unconfirmed}
+    assert guessed == PER_PAGE - {"account.list_images"}
+    images = CATALOG.get("account.list_images")
+    assert images is not None and images.confirmed
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (100, None),
+        ("1", None),
+        (0, "`perPage` must be from 1 to 100, not 0"),
+        ("500", '`perPage` must be from 1 to 100, not "500"'),
+    ],
+    ids=["largest", "text-smallest", "zero", "too-many"],
+)
+def test_per_page_runs_from_1_to_100(value: object, problem: str | None) -> None:
+    albums = CATALOG.get("account.list_albums")
+    assert albums is not None
+    per_page = albums.param("perPage")
+    assert per_page is not None
+    assert (per_page.default, per_page.place) == (50, "query")
+    assert per_page.type_problem(value) == problem
+
+
+def test_sent_values_are_keyed_by_the_catalogs_names() -> None:
+    settings = CATALOG.get("account.update_settings")
+    assert settings is not None
+    sent = {"username": "HolidayPhotos", "bio": "Beaches"}
+    assert settings.named(sent, "body") == {
+        "new_username": "HolidayPhotos",
+        "bio": "Beaches",
+    }
+    assert settings.named(sent, "query") == sent
+    # Imgur knows no `new_username` field: sent under that name, it is unread.
+    assert settings.named({"new_username": "HolidayPhotos"}, "body") == {}

@@ -2,10 +2,8 @@
 
 import json
 import logging
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,10 +13,10 @@ from click.testing import CliRunner, Result
 
 from runner.cli import cli
 from runner.errors import ExitCode
-from runner.sandbox import DEMO_ACCESS_TOKEN, Fault, Sandbox
+from runner.sandbox import DEMO_ACCESS_TOKEN
 from runner.targets import Target
 
-from .conftest import FAKE_ACCESS_TOKEN, QUICKSTART, TargetSetup
+from .conftest import QUICKSTART, TargetSetup
 
 Reach = Callable[[Target], TargetSetup]
 WritePlaybook = Callable[[str], Path]
@@ -268,51 +266,6 @@ def test_the_sandbox_command_serves_until_stopped() -> None:
         process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
-
-
-def test_kill_stops_a_run_and_leaves_its_report(
-    sandbox: Sandbox, write_playbook: Callable[[str], Path], tmp_path: Path
-) -> None:
-    sandbox.faults.add(Fault(200, delay=5, endpoint="album.create"))
-    playbook = write_playbook(
-        """\
-        version: 1
-        steps:
-          - id: me
-            call: account.get
-            with: {username: me}
-          - id: album
-            call: album.create
-            with: {title: Slow}
-        """
-    )
-    report = tmp_path / "report.json"
-    command = ["run", str(playbook), "--target", "imgur", "--base-url", sandbox.url]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "runner", *command, "--report", str(report)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "IMGUR_ACCESS_TOKEN": FAKE_ACCESS_TOKEN},
-    )
-    try:
-        assert process.stdout is not None
-        while "account.get" not in process.stdout.readline():
-            pass
-        deadline = time.monotonic() + 30
-        while sandbox.faults.served == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)  # until the slow request has reached the sandbox
-        process.terminate()
-        _, errors = process.communicate(timeout=30)
-    finally:
-        process.kill()
-
-    assert process.returncode == 130
-    assert f"the report keeps what was done: {report}" in errors
-    data = json.loads(report.read_text())
-    assert data["status"] == "interrupted"
-    assert [s["status"] for s in data["steps"]] == ["succeeded", "interrupted"]
-    assert "Imgur may have acted on the request" in data["steps"][1]["error"]
 
 
 def test_validate_with_a_target_needs_the_secrets(

@@ -314,3 +314,26 @@ def test_a_file_that_is_not_utf8_is_placed_on_its_bad_line(folder: Folder) -> No
     assert (problem.file, problem.line) == (csv_file, 3)
     assert "not UTF-8 text (it holds the byte 0xe9)" in problem.message
     assert problem.hint is not None and "UTF-8" in problem.hint
+
+
+def test_dates_in_a_yaml_file_stay_text(folder: Folder) -> None:
+    folder.write("rows.yaml", "- {username: bob, since: 2021-01-01}\n")
+    values, problems = folder.load("rows: rows.yaml\n")
+    assert problems == []
+    assert values == {"rows": [{"username": "bob", "since": "2021-01-01"}]}
+
+
+def test_an_empty_yaml_file_says_what_to_write(folder: Folder) -> None:
+    folder.write("rows.yaml", "")
+    problem = folder.problem("rows: rows.yaml\n")
+    assert problem.message == "inputs `rows`: the file is empty"
+    assert problem.hint is not None and "- name: value" in problem.hint
+
+
+def test_a_utf16_file_says_so(folder: Folder) -> None:
+    folder.write("people.csv", "name\nbob\n".encode("utf-16"))
+    problem = folder.problem("people: people.csv\n")
+    assert (problem.line, problem.message) == (
+        1,
+        "inputs `people`: the file is saved as UTF-16, not UTF-8",
+    )

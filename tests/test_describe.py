@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 
 from runner.catalog import Endpoint, load_catalog
-from runner.describe import endpoint_details, paste_secrets, paste_step
+from runner.describe import (
+    endpoint_details,
+    endpoint_list,
+    matching,
+    paste_secrets,
+    paste_step,
+)
 from runner.playbook import load_playbook
 
 CATALOG = load_catalog()
@@ -57,3 +63,77 @@ def test_album_ids_show_both_forms_and_the_user_they_need() -> None:
     [ids] = [line for line in details.splitlines() if line.startswith("  ids ")]
     assert "array|string" in ids
     assert "needs a user access token" in ids
+
+
+def names(*words: str) -> list[str]:
+    return [e.name for e in matching(CATALOG, words)]
+
+
+@pytest.mark.parametrize(
+    ("word", "found"),
+    [
+        ("album", {"album.create", "account.list_albums", "gallery.get_album"}),
+        ("comment", {"comment.get", "gallery.list_comments", "gallery.create_comment"}),
+        ("tags", {"gallery.get_tag", "gallery.get_tag_info", "account.follow_tag"}),
+        ("replies", {"comment.get_replies", "comment.reply"}),
+        ("favourite", {"album.favorite", "image.favorite", "account.list_favorites"}),
+        ("Favourites", {"account.list_favorites", "account.list_gallery_favorites"}),
+    ],
+    ids=["group-word", "comment", "plural", "ies-plural", "british", "british-plural"],
+)
+def test_a_word_finds_names_groups_and_summaries(word: str, found: set[str]) -> None:
+    assert found <= set(names(word))
+
+
+def test_the_group_a_word_names_comes_first() -> None:
+    found = names("album")
+    first_other = next(
+        i for i, name in enumerate(found) if not name.startswith("album.")
+    )
+    assert all(name.startswith("album.") for name in found[:first_other])
+    assert len(found[:first_other]) == 14
+    assert endpoint_list(matching(CATALOG, ["album"])).startswith("album (14)\n")
+
+
+def test_several_words_must_all_match() -> None:
+    found = names("block", "user")
+    assert "account.block_user" in found and "account.list_blocks" not in found
+
+
+def test_no_word_lists_every_endpoint_by_group() -> None:
+    listing = endpoint_list(matching(CATALOG, []))
+    groups = [line.split()[0] for line in listing.splitlines() if line.endswith(")")]
+    assert groups == sorted(groups) and len(groups) == len(set(groups))
+
+
+def test_details_name_the_sources_and_unconfirmed_facts_in_words() -> None:
+    details = endpoint_details(endpoint("account.get_gallery_profile"))
+    assert "Sources:" not in details and "LEGACY" not in details
+    assert "Documented by: Imgur's API docs, LowCodeAPI" in details
+    assert (
+        "Not confirmed by Imgur's docs or any client checked: the authorization,"
+        " the LowCodeAPI route." in details
+    )
+    assert "Auth: user access token (Bearer) (not confirmed)" in details
+
+
+def test_the_old_lowcodeapi_format_shows_only_when_it_differs() -> None:
+    album = endpoint_details(endpoint("album.create"))
+    account = endpoint_details(endpoint("account.get"))
+    assert "  LowCodeAPI: /imgur/3/album\n" in album
+    assert "old format: /imgur/3/account/username, values in the query" in account
+
+
+def test_a_new_username_says_what_it_is_sent_as() -> None:
+    details = endpoint_details(endpoint("account.update_settings"))
+    [line] = [line for line in details.splitlines() if "new_username" in line]
+    assert "sent as `username`; renames the account" in line
+    assert "username: me" in details and "new_username:" not in paste_step(
+        endpoint("account.update_settings")
+    )
+
+
+def test_per_page_shows_its_range_and_that_it_is_inferred() -> None:
+    details = endpoint_details(endpoint("account.list_albums"))
+    [line] = [line for line in details.splitlines() if "perPage" in line][:1]
+    assert "default 50; from 1 to 100; not confirmed" in line

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from jsonschema import Draft7Validator
 
@@ -55,3 +56,43 @@ def test_with_completes_to_the_chosen_endpoints_parameters() -> None:
     assert "'titel' was unexpected" in errors
     assert "'hiden'" in errors
     assert "ids" not in errors
+
+
+def one_step(step: dict[str, Any]) -> dict[str, Any]:
+    return {"version": 1, "steps": [{"id": "a", **step}]}
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["album.get", "image.upload", "account.update_settings"],
+    ids=["required-parameter", "one-of-a-group", "required-path-value"],
+)
+def test_a_call_that_needs_parameters_needs_with(call: str) -> None:
+    errors = editor_errors(one_step({"call": call}))
+    assert errors == ["'with' is a required property"]
+
+
+def test_a_call_without_required_parameters_needs_no_with() -> None:
+    assert editor_errors(one_step({"call": "account.get_settings"})) == []
+
+
+def test_per_page_is_offered_from_1_to_100() -> None:
+    step = {"call": "account.list_albums", "with": {"username": "me", "perPage": 500}}
+    errors = editor_errors(one_step(step))
+    assert any("500" in error for error in errors)
+    step["with"] = {"username": "me", "perPage": 100}
+    assert editor_errors(one_step(step)) == []
+
+
+def test_a_new_username_is_offered_beside_the_path_username() -> None:
+    calls = full_schema()["definitions"]["calls"]["allOf"]
+    [settings] = [
+        rule["then"]["properties"]["with"]
+        for rule in calls
+        if rule["if"]["properties"]["call"]["const"] == "account.update_settings"
+    ]
+    username = settings["properties"]["username"]["description"]
+    new_username = settings["properties"]["new_username"]["description"]
+    assert username.endswith("(path)")
+    assert new_username.endswith("(body, sent as username)")
+    assert settings["required"] == ["username"]

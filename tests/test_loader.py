@@ -45,3 +45,81 @@ def test_a_missing_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(InvalidPlaybook) as caught:
         load_document(tmp_path / "nope.yaml")
     assert "no such file" in str(caught.value.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("2021-01-01", "2021-01-01"),
+        ("2021-01-01 10:00:00", "2021-01-01 10:00:00"),
+        ("!!timestamp 2021-01-01", "2021-01-01"),
+        ("[2021-01-01]", ["2021-01-01"]),
+    ],
+    ids=["date", "date-and-time", "tagged", "in-a-list"],
+)
+def test_a_date_stays_the_text_it_was_written_as(written: str, read: object) -> None:
+    document = parse_document(Path("p.yaml"), f"before: {written}\n")
+    assert document.data == {"before": read}
+
+
+def test_yes_and_no_are_true_and_false_with_the_word_kept() -> None:
+    document = parse_document(Path("p.yaml"), "a: yes\nb: true\nc: [off]\n")
+    assert document.data == {"a": True, "b": True, "c": [False]}
+    assert document.bool_words == {("a",): "yes", ("c", 0): "off"}
+    assert (
+        document.quoting_hint(("a",))
+        == 'YAML reads yes as true; put it in quotes: a: "yes"'
+    )
+    assert document.quoting_hint(("b",)) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("    title: {{ vars.t }}", 'title: "{{ vars.t }}"'),
+        ("    - {{ item }}", '- "{{ item }}"'),
+        ("    title: {{ vars.t }} and more", 'title: "{{ vars.t }} and more"'),
+        ('    that: {{ data.x == "a" }}', "that: '{{ data.x == \"a\" }}'"),
+    ],
+    ids=["value", "list-item", "text-after", "holds-double-quotes"],
+)
+def test_an_unquoted_template_says_to_quote_it(line: str, fixed: str) -> None:
+    text = f"version: 1\nsteps:\n  - id: a\n    with:\n  {line}\n"
+    with pytest.raises(InvalidPlaybook) as caught:
+        parse_document(Path("p.yaml"), text)
+    [problem] = caught.value.problems
+    assert problem.line == 5
+    assert (
+        problem.message == f"a value that starts with {{{{ must be in quotes: {fixed}"
+    )
+    assert "YAML syntax" not in str(problem)
+
+
+def test_a_playbook_that_is_not_utf8_names_the_line_and_the_fix(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes("version: 1\nname: café\n".encode("latin-1"))
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_document(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.message) == (
+        2,
+        "this line is not UTF-8 text (it holds the byte 0xe9)",
+    )
+    assert problem.hint is not None and "save the file as UTF-8" in problem.hint
+
+
+def test_a_playbook_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes("\ufeffversion: 1\n".encode())
+    assert load_document(path).data == {"version": 1}
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n"], ids=["empty", "comments"])
+def test_an_empty_playbook_says_what_goes_in_one(text: str) -> None:
+    with pytest.raises(InvalidPlaybook) as caught:
+        parse_document(Path("p.yaml"), text)
+    [problem] = caught.value.problems
+    assert problem.message == "the file is empty"
+    assert problem.hint is not None and "`version: 1`" in problem.hint

@@ -1,5 +1,7 @@
 """for_each, when and on_error, run against the sandbox on loopback."""
 
+from pathlib import Path
+
 from runner.results import Status
 from runner.sandbox import DEMO_USER, Sandbox
 
@@ -52,6 +54,8 @@ def test_each_item_is_called_and_reported(run_text: RunText, sandbox: Sandbox) -
         "succeeded": 2,
         "failed": 1,
         "skipped": 0,
+        "interrupted": 0,
+        "running": 0,
         "not_run": 0,
     }
 
@@ -153,18 +157,21 @@ def test_a_for_each_that_is_not_a_list_fails_the_step(run_text: RunText) -> None
     ran = run_text(
         """\
         version: 1
-        vars: {user: spam_bot_1}
         steps:
+          - id: me
+            call: account.get
+            with: {username: me}
+            save: {name: data.url}
           - id: block
             call: account.block_user
-            for_each: "{{ vars.user }}"
+            for_each: "{{ steps.me.name }}"
             with: {username: "{{ item }}"}
         """
     )
 
     block = ran.step("block")
     assert block.status is Status.FAILED
-    assert block.error == "for_each gave str 'spam_bot_1', not a list to go through"
+    assert block.error == 'for_each gave text ("demo_user"), not a list to go through'
 
 
 def test_on_error_continue_on_one_step_lets_the_run_go_on(
@@ -193,3 +200,113 @@ def test_on_error_continue_on_one_step_lets_the_run_go_on(
     statuses = [s.status for s in ran.result.steps]
     assert statuses == [Status.FAILED, Status.SUCCEEDED, Status.FAILED, Status.NOT_RUN]
     assert ran.result.status is Status.FAILED
+
+
+def test_a_false_when_skips_a_loop_before_its_list_is_made(
+    run_text: RunText,
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        vars: {go: false}
+        steps:
+          - id: s
+            call: account.get
+            with: {username: me}
+            when: vars.go
+            save: {ids: "[data.url]"}
+          - id: t
+            call: account.block_user
+            when: vars.go
+            for_each: "{{ steps.s.ids }}"
+            with: {username: "{{ item }}"}
+        """
+    )
+
+    t = ran.step("t")
+    assert (t.status, t.note, t.items) == (
+        Status.SKIPPED,
+        "when `vars.go` was false",
+        None,
+    )
+    assert ran.result.status is Status.SUCCEEDED
+
+
+def test_reading_what_a_skipped_step_would_have_saved_says_so(
+    run_text: RunText,
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        vars: {go: false}
+        on_error: continue
+        steps:
+          - id: s
+            call: account.get
+            with: {username: me}
+            when: vars.go
+            save: {ids: "[data.url]"}
+          - id: t
+            call: account.block_user
+            for_each: "{{ steps.s.ids }}"
+            with: {username: "{{ item }}"}
+          - id: gone
+            call: album.get
+            with: {albumHash: NoSuchAlbum}
+            save: {title: data.title}
+          - id: u
+            call: account.get
+            with: {username: "{{ steps.gone.title }}"}
+        """
+    )
+
+    assert ran.step("t").error == (
+        "template {{ steps.s.ids }} has no value: step `s` was skipped "
+        "(when `vars.go` was false), so it saved nothing"
+    )
+    assert ran.step("u").error == (
+        "template {{ steps.gone.title }} has no value: "
+        "step `gone` failed, so it saved nothing"
+    )
+
+
+BLOCK_AND_EXPORT = """\
+version: 1
+on_error: continue
+vars:
+  users: [spam_bot_1, nobody_at_all, spam_bot_2]
+steps:
+  - id: block
+    call: account.block_user
+    for_each: "{{ vars.users }}"
+    as: user
+    with: {username: "{{ user }}"}
+    save: {name: user}
+    export: {to: blocked.csv, rows: items}
+  - id: check
+    call: account.get
+    for_each: "{{ steps.block.items }}"
+    with: {username: "{{ item.name }}"}
+    save: {url: data.url}
+"""
+
+
+def test_later_steps_and_exports_get_only_the_items_that_succeeded(
+    run_text: RunText, tmp_path: Path
+) -> None:
+    ran = run_text(BLOCK_AND_EXPORT)
+
+    block = ran.step("block")
+    assert [i.status for i in block.items or ()] == [
+        Status.SUCCEEDED,
+        Status.FAILED,
+        Status.SUCCEEDED,
+    ]
+    lines = (tmp_path / "blocked.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["name", "spam_bot_1", "spam_bot_2"]
+    assert block.exported is not None and block.exported.rows == 2
+    check = ran.step("check")
+    assert check.status is Status.SUCCEEDED
+    assert [i.saved["url"] for i in check.items or ()] == ["spam_bot_1", "spam_bot_2"]
+    # The report still lists every item of the loop, with its status.
+    assert len(ran.report["steps"][0]["items"]) == 3

@@ -4,6 +4,8 @@ import pytest
 
 from runner.results import Status
 from runner.sandbox import DEMO_USER, Sandbox
+from runner.sandbox.gallery_posts import tagged
+from runner.sandbox.store import GalleryPost
 from runner.targets import Target
 
 from .conftest import RunText
@@ -65,3 +67,41 @@ def test_a_short_list_is_one_page_and_the_empty_one(run_text: RunText) -> None:
 
     images = ran.step("images")
     assert (images.saved["count"], images.pages) == (2, 2)
+
+
+def tag_posts(sandbox: Sandbox, count: int) -> None:
+    poster = sandbox.store.account("gallery_poster")
+    assert poster is not None
+    for number in range(count):
+        image = sandbox.store.add_image(
+            poster, mime="image/png", width=1, height=1, size=9
+        )
+        post = GalleryPost(image.id, False, poster.username, f"Cat {number}", 0)
+        post.tags = ["cats"]
+        sandbox.store.gallery[image.id] = post
+
+
+@pytest.mark.parametrize("target", [Target.IMGUR, Target.LOWCODEAPI], ids=str)
+def test_a_tags_items_are_paged_and_the_tag_is_kept(
+    run_text: RunText, sandbox: Sandbox, target: Target
+) -> None:
+    seeded = len(tagged(sandbox.store, "cats"))
+    tag_posts(sandbox, 70)  # and the seeded few: two pages of up to 60
+
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: cats
+            call: gallery.get_tag
+            with: {tagName: cats, sort: time}
+            pages: all
+            save: {name: data.name, ids: "data.items[*].id"}
+        """,
+        target,
+    )
+
+    cats = ran.step("cats")
+    assert cats.status is Status.SUCCEEDED, cats.error
+    assert (cats.saved["name"], cats.pages) == ("cats", 3)
+    assert len(cats.saved["ids"]) == len(set(cats.saved["ids"])) == seeded + 70

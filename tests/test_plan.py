@@ -6,13 +6,16 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from runner.cli import cli
-from runner.plan import Unknown
+from runner.plan import Planner, Unknown
+from runner.playbook import load_playbook
+from runner.redact import Redactor
 from runner.results import Status
 from runner.run import RunRequest, plan
-from runner.sandbox import DEMO_USER, Sandbox
+from runner.sandbox import DEMO_USER, Fault, Sandbox
 from runner.targets import Target
+from runner.transports import ImgurTransport
 
-from .conftest import QUICKSTART, TargetSetup
+from .conftest import FAKE_ACCESS_TOKEN, QUICKSTART, TargetSetup, Waits
 
 DELETE_OLD = """\
 version: 1
@@ -102,3 +105,99 @@ def test_reads_need_a_target(write_playbook: Callable[[str], Path]) -> None:
 
     assert result.exit_code == 2
     assert "--reads sends the plan's GET requests: choose a --target" in result.output
+
+
+def test_reads_never_write_an_export(
+    reach: Callable[[Target], TargetSetup],
+    write_playbook: Callable[[str], Path],
+    tmp_path: Path,
+) -> None:
+    setup = reach(Target.IMGUR)
+    playbook = write_playbook(
+        """\
+        version: 1
+        steps:
+          - id: favourites
+            call: account.list_favorites
+            with: {username: me}
+            save: {rows: "data[*].{id: id}"}
+            export: {to: exports/favourites.csv, rows: rows}
+        """
+    )
+    request = RunRequest(
+        playbook=playbook,
+        target=setup.target,
+        base_url=setup.base_url,
+        env=setup.env,
+    )
+
+    planned = plan(request, reads=True)
+
+    assert not (tmp_path / "exports").exists()
+    [read] = planned.requests
+    assert read.sent
+    assert read.notes == [f"would write {tmp_path / 'exports' / 'favourites.csv'}"]
+    assert planned.result.steps[0].exported is None
+
+
+def test_reads_are_sent_once_with_no_retry_and_no_polling(
+    sandbox: Sandbox, write_playbook: Callable[[str], Path], waits: Waits
+) -> None:
+    sandbox.faults.add(Fault(503))
+    playbook = load_playbook(
+        write_playbook(
+            """\
+            version: 1
+            steps:
+              - id: flaky
+                call: account.get
+                with: {username: me}
+                retry: {attempts: 4, delay: 30}
+              - id: poll
+                call: image.get
+                with: {imageHash: vnKe11t}
+                retry: {attempts: 4, delay: 30, until: "data.views > `100`"}
+            """
+        )
+    )
+    transport = ImgurTransport(sandbox.url, Redactor(), access_token=FAKE_ACCESS_TOKEN)
+
+    planned = Planner(playbook, transport, sleep=waits).plan()
+
+    assert [(r.step, r.sent) for r in planned.requests] == [
+        ("flaky", True),
+        ("poll", True),
+    ]
+    assert waits == []
+    assert sandbox.faults.served == 1
+    assert "up to 4 attempts" in planned.requests[1].notes
+
+
+def test_a_plan_renders_text_as_a_run_does(
+    write_playbook: Callable[[str], Path],
+) -> None:
+    playbook = write_playbook(
+        """\
+        version: 1
+        vars: {public: true, tags: [a, b], nothing: null}
+        steps:
+          - id: album
+            call: album.create
+            with:
+              title: "public {{ vars.public }}, tags {{ vars.tags }}"
+          - id: broken
+            call: album.create
+            with:
+              title: "none: {{ vars.nothing }}"
+        """
+    )
+
+    planned = plan(RunRequest(playbook=playbook))
+
+    [album] = planned.requests
+    assert album.args["title"] == 'public true, tags ["a", "b"]'
+    broken = planned.result.steps[1]
+    assert broken.status is Status.FAILED
+    assert (
+        broken.error == "template {{ vars.nothing }} is null and cannot be put in text"
+    )

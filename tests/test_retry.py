@@ -1,16 +1,24 @@
 """Retries: waits that grow, jitter, a cap, Retry-After and `until`."""
 
 import random
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from pytest import MonkeyPatch
 
+from runner import transports
 from runner.errors import ApiError, StepError
+from runner.executor import Executor
+from runner.playbook import load_playbook
+from runner.redact import Redactor
 from runner.results import Status
 from runner.retry import Retry
 from runner.sandbox import DEMO_USER, Fault, Sandbox
 from runner.targets import Target
+from runner.transports import Call, ImgurTransport, Reply, Transport
 
-from .conftest import RunText, Waits
+from .conftest import FAKE_ACCESS_TOKEN, RunText, Waits
 
 ME = """\
 version: 1
@@ -178,3 +186,124 @@ def test_until_that_never_holds_fails_with_the_values_seen(
         "is false: data.views is 2"
     )
     assert waits == [1, 2]
+
+
+class FaultBefore:
+    """The real transport, with a passing 503 served to chosen requests."""
+
+    def __init__(self, transport: Transport, sandbox: Sandbox, numbers: set[int]):
+        self.transport, self.sandbox, self.numbers = transport, sandbox, numbers
+        self.name, self.base_url = transport.name, transport.base_url
+        self.sent = 0
+
+    def send(self, call: Call) -> Reply:
+        self.sent += 1
+        if self.sent in self.numbers:
+            self.sandbox.faults.add(Fault(503))
+        return self.transport.send(call)
+
+
+PAGED = """\
+version: 1
+steps:
+  - id: images
+    call: account.list_images
+    with: {username: me}
+    pages: all
+    RETRY
+    save: {count: length(data)}
+"""
+
+
+def add_images(sandbox: Sandbox, count: int) -> None:
+    demo = sandbox.store.account(DEMO_USER)
+    for _ in range(count):
+        sandbox.store.add_image(demo, mime="image/png", width=1, height=1, size=9)
+
+
+def test_each_page_has_its_own_tries(
+    sandbox: Sandbox, write_playbook: Callable[[str], Path], waits: Waits
+) -> None:
+    add_images(sandbox, 98)  # 100 images: pages 0 and 1, then the empty page 2
+    text = PAGED.replace("RETRY", "retry: {attempts: 2, jitter: false}")
+    playbook = load_playbook(write_playbook(text))
+    transport = ImgurTransport(sandbox.url, Redactor(), access_token=FAKE_ACCESS_TOKEN)
+    # A passing error on page 0 and another on page 1, one try each.
+    sender = FaultBefore(transport, sandbox, {1, 3})
+
+    images = Executor(playbook, sender, sleep=waits).run().steps[0]
+
+    assert (images.status, images.saved["count"]) == (Status.SUCCEEDED, 100)
+    assert (images.attempts, images.pages, sender.sent) == (3, 3, 5)
+    assert waits == [1, 1]  # each page's first retry waits the first delay
+
+
+def test_pages_read_are_reported_when_a_later_page_fails(
+    run_text: RunText, sandbox: Sandbox
+) -> None:
+    add_images(sandbox, 98)
+    sandbox.faults.add(Fault(200))  # page 0 answers as usual,
+    sandbox.faults.add(Fault(500))  # page 1 fails
+
+    ran = run_text(PAGED.replace("RETRY", ""))
+
+    images = ran.step("images")
+    assert (images.status, images.http_status, images.pages) == (
+        Status.FAILED,
+        500,
+        1,
+    )
+    assert ran.report["steps"][0]["pages"] == 1
+
+
+UPLOAD = """\
+version: 1
+steps:
+  - id: album
+    call: album.create
+    with: {title: Once only}
+    retry: {attempts: 3}
+"""
+
+
+def test_a_write_whose_answer_was_lost_is_not_sent_again(
+    run_text: RunText, sandbox: Sandbox, waits: Waits, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transports, "READ_TIMEOUT", 0.05)
+    sandbox.faults.add(Fault(200, delay=0.3, endpoint="album.create"))
+
+    ran = run_text(UPLOAD)
+
+    album = ran.step("album")
+    assert (album.status, album.attempts, waits) == (Status.FAILED, 1, [])
+    assert album.error is not None
+    assert album.error.endswith(
+        "got no answer: timed out. The request had been sent, so Imgur may have "
+        "acted on it; it is not sent again: check on Imgur before running "
+        "`album` again"
+    )
+
+
+def test_a_read_whose_answer_was_lost_is_tried_again(
+    run_text: RunText, sandbox: Sandbox, waits: Waits, monkeypatch: MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transports, "READ_TIMEOUT", 0.05)
+    sandbox.faults.add(Fault(200, delay=0.3, endpoint="account.get"))
+
+    ran = run_text(ME.replace("RETRY", "retry: {attempts: 2}"))
+
+    me = ran.step("me")
+    assert (me.status, me.attempts, len(waits)) == (Status.SUCCEEDED, 2, 1)
+
+
+def test_a_write_that_could_not_connect_is_tried_again(
+    write_playbook: Callable[[str], Path], waits: Waits
+) -> None:
+    playbook = load_playbook(write_playbook(UPLOAD))
+    closed = "http://127.0.0.1:9"  # the discard port: nothing listens on it
+    transport = ImgurTransport(closed, Redactor(), access_token=FAKE_ACCESS_TOKEN)
+
+    album = Executor(playbook, transport, sleep=waits).run().steps[0]
+
+    assert (album.status, album.attempts, len(waits)) == (Status.FAILED, 3, 2)
+    assert album.error is not None and "could not connect" in album.error

@@ -99,13 +99,19 @@ def test_closing_braces_inside_quotes_do_not_end_a_template() -> None:
         ("contains(data[*].id, steps.a.b)", [("data",), ("steps", "a", "b")]),
         ("data[?size > `10`].id", [("data",)]),
         ("item.title || vars.title", [("item", "title"), ("vars", "title")]),
+        ("length(steps.a.ids[2:4])", [("steps", "a", "ids")]),
     ],
-    ids=["projection", "function", "filter-reads-elements", "or"],
+    ids=["projection", "function", "filter-reads-elements", "or", "slice"],
 )
 def test_root_paths_name_what_is_read_from_the_context(
     expression: str, paths: list[tuple[str, ...]]
 ) -> None:
     assert compile_expression(expression).root_paths() == paths
+
+
+def test_a_slice_is_read_as_elements_of_its_list() -> None:
+    expression = compile_expression("data[1:][?size > vars.min].id")
+    assert sorted(expression.element_paths()) == [("id",), ("size",), ("vars", "min")]
 
 
 def test_date_functions_turn_dates_into_imgur_times() -> None:

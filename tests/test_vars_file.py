@@ -157,3 +157,108 @@ def test_validate_reads_the_vars_file_before_the_vars(
     result = CliRunner().invoke(cli, [*args, "--var", "limit=8"], env={})
     assert result.exit_code == ExitCode.OK, result.output
     assert "valid (1 step)" in result.stdout
+
+
+def test_dates_in_the_playbook_and_the_vars_file_stay_text(
+    write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    dated = write_playbook(PLAYBOOK.replace("  limit: 5\n", "  before: 2021-01-01\n"))
+    vars_file = write(tmp_path, "vars.yaml", "before: 2022-02-02\n")
+    assert check(RunRequest(dated)).vars["before"] == "2021-01-01"
+    assert checked(dated, vars_file).vars["before"] == "2022-02-02"
+    assert checked(dated, vars_file, before="soon").vars["before"] == "soon"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ("limit=010", 10),
+        ("limit=-3", -3),
+        ("limit= 7 ", 7),
+        ("ratio=1e3", 1000.0),
+        ("ratio=2", 2.0),
+        ("ratio=.5", 0.5),
+        ("tags=[cats, aww]", ["cats", "aww"]),
+        ('tags=["cats", "aww"]', ["cats", "aww"]),
+        ("tags=[2021-01-01]", ["2021-01-01"]),
+        ("title=010", "010"),
+        ("title=", ""),
+    ],
+    ids=[
+        "leading-zero-is-decimal",
+        "negative",
+        "spaces",
+        "float-exponent",
+        "whole-for-float",
+        "float-no-zero",
+        "yaml-flow-list",
+        "json-list",
+        "date-in-list",
+        "text-as-is",
+        "empty-text",
+    ],
+)
+def test_var_reads_a_value_as_it_looks(
+    playbook: Path, given: str, read: object
+) -> None:
+    name, _, text = given.partition("=")
+    found = check(RunRequest(playbook, overrides={name: text})).vars[name]
+    assert found == read and type(found) is type(read)
+
+
+@pytest.mark.parametrize(
+    ("given", "words", "example"),
+    [
+        ("limit=0x1F", "a whole number", "--var limit=5"),
+        ("limit=0b11", "a whole number", "--var limit=5"),
+        ("limit=1_000", "a whole number", "--var limit=5"),
+        ("limit=2.5", "a whole number", "--var limit=5"),
+        ("ratio=nan", "a number", "--var ratio=0.5"),
+        ("ratio=inf", "a number", "--var ratio=0.5"),
+        ("tags=cats", "a list", "--var 'tags=[beach]'"),
+        ("tags={a: 1}", "a list", "--var 'tags=[beach]'"),
+    ],
+    ids=[
+        "hex",
+        "binary",
+        "underscores",
+        "fraction-for-whole",
+        "nan",
+        "infinity",
+        "word-for-list",
+        "mapping-for-list",
+    ],
+)
+def test_var_of_the_wrong_type_shows_one_that_fits(
+    playbook: Path, given: str, words: str, example: str
+) -> None:
+    name, _, text = given.partition("=")
+    with pytest.raises(InvalidPlaybook) as caught:
+        check(RunRequest(playbook, overrides={name: text}))
+    [problem] = caught.value.problems
+    assert problem.message.startswith(f"--var {given}: the playbook's value is {words}")
+    assert problem.hint == f"write it like {example}"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [("true", True), ("FALSE", False), ("True", True)],
+    ids=["true", "upper-case", "capitalised"],
+)
+def test_var_reads_true_and_false_in_any_case(
+    write_playbook: WritePlaybook, given: str, read: bool
+) -> None:
+    path = write_playbook(PLAYBOOK.replace("  limit: 5\n", "  flag: false\n"))
+    assert check(RunRequest(path, overrides={"flag": given})).vars["flag"] is read
+
+
+@pytest.mark.parametrize("given", ["on", "NO", "yes", "1"], ids=str)
+def test_var_reads_only_true_and_false_as_true_or_false(
+    write_playbook: WritePlaybook, given: str
+) -> None:
+    path = write_playbook(PLAYBOOK.replace("  limit: 5\n", "  flag: false\n"))
+    with pytest.raises(InvalidPlaybook) as caught:
+        check(RunRequest(path, overrides={"flag": given}))
+    [problem] = caught.value.problems
+    assert "the playbook's value is true or false" in problem.message
+    assert problem.hint == "write it like --var flag=false"

@@ -5,9 +5,12 @@ in the shape its sources gave them. The catalog holds the same facts in the
 shape the runner reads: one parameter list with a place for each parameter,
 plain type names, and the project's own marks (secret parameters, the
 destructive endpoint, parameters that need a user, groups of which one is
-required). Run it again when the reference changes:
+required). It reads the copy of the reference kept in tools/reference/ (see
+the README there), so that the tests can rebuild the catalog on any checkout.
+Run it again when the reference changes:
 
-    python tools/build_catalog.py ../shared/reference/imgur-endpoints.yaml
+    cp ../shared/reference/imgur-endpoints.yaml tools/reference/
+    python tools/build_catalog.py
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from typing import Any
 
 import yaml
 
-CATALOG = Path(__file__).resolve().parents[1] / "runner" / "catalog.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = ROOT / "runner" / "catalog.yaml"
+REFERENCE = ROOT / "tools" / "reference" / "imgur-endpoints.yaml"
 
 # Values that are capabilities or credentials: masked in every report and log.
 SECRET_PARAMS = {
@@ -33,8 +38,70 @@ SECRET_PARAMS = {
     "password",
 }
 
-# Endpoints that cannot be undone at account level.
+# Endpoints that cannot be undone at account level. A rename (the settings'
+# `new_username`) is not one: renaming back undoes it.
 DESTRUCTIVE = {"account.delete_me": "deletes the whole Imgur account"}
+
+# A body field named like a path parameter would take the path's value too:
+# `with: {username: me}` would ask Imgur to rename the account to "me". Such a
+# field gets a playbook name of its own and keeps Imgur's name on the wire.
+OWN_NAMES = {
+    ("account.update_settings", "username"): (
+        "new_username",
+        "renames the account",
+    ),
+}
+
+# Notes, Pagination: "`perPage` is a query parameter: default 50, maximum 100"
+# [README] on the plural routes, which take the page as a path segment, while
+# /gallery/* ignores it. It is unconfirmed where no note names the endpoint's
+# own route ("Supports ?perPage=").
+PER_PAGE: dict[str, Any] = {
+    "name": "perPage",
+    "in": "query",
+    "type": "integer",
+    "required": False,
+    "default": 50,
+    "minimum": 1,
+    "maximum": 100,
+    "unconfirmed": True,
+    "description": "items per page, as Imgur's paging docs describe",
+}
+PER_PAGE_SOURCE = "README"
+PER_PAGE_STATED = "?perPage="
+
+# Summaries for rows whose text in the reference is not a summary. LowCodeAPI
+# took the first line of each Postman description, which for these is a
+# parameter table or a heading (the reference's `seed_row_ambiguity`), a
+# {{placeholder}} or a cut-off link, another endpoint's text (feed.get, see its
+# notes), or an outdated misspelt line (avatars: notes, Quirks, row 11). Each
+# is written from the endpoint's Postman name, route, parameters and response.
+SUMMARIES = {
+    "account.list_my_images": "Return all of the images of the logged-in user",
+    "account.list_available_avatars": (
+        "List the avatars a user can select from (the defaults if unauthenticated)"
+    ),
+    "account.get_album": (
+        "Get additional information about an album of the account, as album.get"
+    ),
+    "account.follow_tag": "Follows the tag `tagName` for the logged-in user",
+    "account.unfollow_tag": "Unfollows the tag `tagName` for the logged-in user",
+    "album.get_image": "Get information about an image in an album",
+    "album.add_images_anonymous": (
+        "Adds images, given by their deletehashes, to an anonymous album"
+    ),
+    "album.remove_images_anonymous": (
+        "Removes images, given by their ids, from an anonymous album"
+    ),
+    "album.remove_images": "Removes images, given by their ids, from an album",
+    "feed.get": "Returns the posts of the tags and users the logged-in user follows",
+    "gallery.list": "Returns a page of the gallery's hot, top or user-submitted posts",
+    "gallery.list_item_tags": "Returns the tags of a post in the gallery",
+    "gallery.create_comment": "Creates a comment on an image or album in the gallery",
+}
+
+# What a summary must not look like: markup, a placeholder, a wire name, a cut.
+NOT_A_SUMMARY = re.compile(r"\{\{|\||\]\(|^#|\[\]|\.\.\.$")
 
 # The reference marks `image` required, but an upload sends `image` or `video`
 # (notes, Uploads); the `rule:` of a body adds the groups it states.
@@ -52,9 +119,10 @@ NAMED_COMMA_STRING = re.compile(r"comma-separated `(\w+)`")
 
 HEADER = """\
 # The Imgur endpoint catalog: every endpoint a playbook can call by name.
-# Built by tools/build_catalog.py from ../shared/reference/imgur-endpoints.yaml
-# and checked against schemas/catalog.schema.json by the tests. Facts that no
-# source states outright carry `unconfirmed: true`.
+# Built by tools/build_catalog.py from tools/reference/imgur-endpoints.yaml (a
+# copy of ../shared/reference/imgur-endpoints.yaml) and checked against
+# schemas/catalog.schema.json by the tests. Facts that no source states
+# outright carry `unconfirmed: true`.
 """
 
 
@@ -135,7 +203,10 @@ def convert_params(raw: dict[str, Any]) -> list[dict[str, Any]]:
     body = raw.get("body") or {}
     params = [convert_param(p, "path") for p in raw["path_params"]]
     params += [convert_param(p, "query") for p in raw["query_params"]]
+    if takes_per_page(raw):
+        params.append(per_page(raw))
     params += [convert_param(p, "body") for p in body.get("fields", [])]
+    own_names(raw["name"], params)
     in_groups = {name for group in one_of_required(raw) for name in group}
     comma = comma_string_params(raw)
     for param in params:
@@ -148,13 +219,59 @@ def convert_params(raw: dict[str, Any]) -> list[dict[str, Any]]:
     return params
 
 
+def takes_per_page(raw: dict[str, Any]) -> bool:
+    """A plural route outside /gallery: its page is a path segment."""
+    paged = any(p["name"] == "page" for p in raw["path_params"])
+    return paged and not raw["imgur_path"].startswith("/3/gallery/")
+
+
+def per_page(raw: dict[str, Any]) -> dict[str, Any]:
+    param = dict(PER_PAGE)
+    if per_page_stated(raw):
+        del param["unconfirmed"]
+    return param
+
+
+def per_page_stated(raw: dict[str, Any]) -> bool:
+    return any(PER_PAGE_STATED in note for note in raw.get("notes") or [])
+
+
+def own_names(endpoint: str, params: list[dict[str, Any]]) -> None:
+    """Give fields that share a path parameter's name a name of their own.
+
+    Raises:
+        SystemExit: a name is still used twice; add it to OWN_NAMES.
+    """
+    for index, param in enumerate(params):
+        renamed = OWN_NAMES.get((endpoint, param["name"]))
+        if renamed and param["in"] != "path":
+            name, why = renamed
+            known = param.get("description")
+            described = {"description": f"{why}: {known}" if known else why}
+            params[index] = {"name": name, "wire_name": param["name"]}
+            params[index].update({**param, **described, "name": name})
+    names = [param["name"] for param in params]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise SystemExit(f"{endpoint}: {', '.join(twice)} named twice; see OWN_NAMES")
+
+
+def summary(raw: dict[str, Any]) -> str:
+    """A one-line summary; SystemExit when the reference's is not one."""
+    text = SUMMARIES.get(raw["name"]) or raw.get("full_description")
+    text = text or raw["seed_description"]
+    if NOT_A_SUMMARY.search(text):
+        raise SystemExit(f"{raw['name']}: {text!r} is no summary; see SUMMARIES")
+    return str(text)
+
+
 def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
     params = convert_params(raw)
     entry: dict[str, Any] = {
         "name": raw["name"],
         "row": raw["n"],
         "category": raw["category"],
-        "summary": raw.get("full_description") or raw["seed_description"],
+        "summary": summary(raw),
         "method": raw["method"],
         "path": raw["imgur_path"],
         "lowcodeapi": convert_lowcodeapi(raw),
@@ -162,19 +279,28 @@ def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
         "body": convert_encoding(raw.get("body")),
         "params": params,
         "response": raw["response"],
-        "sources": raw["sources"],
-        "confirmed": raw["fully_confirmed"],
+        "sources": convert_sources(raw),
+        "confirmed": raw["fully_confirmed"] and not guessed_per_page(raw),
     }
     if one_of_required(raw):
         entry["one_of_required"] = one_of_required(raw)
     if raw["name"] in DESTRUCTIVE:
         entry["destructive"] = DESTRUCTIVE[raw["name"]]
-    notes = list(raw.get("notes") or [])
-    if raw.get("seed_row_ambiguity"):
-        notes.append(raw["seed_row_ambiguity"])
-    if notes:
-        entry["notes"] = notes
+    # `seed_row_ambiguity` explains a summary that SUMMARIES replaces.
+    if raw.get("notes"):
+        entry["notes"] = list(raw["notes"])
     return entry
+
+
+def guessed_per_page(raw: dict[str, Any]) -> bool:
+    return takes_per_page(raw) and not per_page_stated(raw)
+
+
+def convert_sources(raw: dict[str, Any]) -> list[str]:
+    sources = list(raw["sources"])
+    if takes_per_page(raw) and PER_PAGE_SOURCE not in sources:
+        sources.append(PER_PAGE_SOURCE)
+    return sources
 
 
 def convert_lowcodeapi(raw: dict[str, Any]) -> dict[str, Any]:
@@ -253,13 +379,17 @@ def represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 CatalogDumper.add_representer(list, represent_list)
 
 
-def main(argv: list[str]) -> int:
-    default = "../shared/reference/imgur-endpoints.yaml"
-    source = Path(argv[1] if len(argv) > 1 else default)
+def catalog_text(source: Path = REFERENCE) -> str:
+    """The text of catalog.yaml built from the reference at `source`."""
     reference = yaml.safe_load(source.read_text(encoding="utf-8"))
     text = yaml.dump(build(reference), Dumper=CatalogDumper, sort_keys=False, width=88)
-    CATALOG.write_text(HEADER + text, encoding="utf-8")
-    print(f"wrote {CATALOG} ({len(reference['endpoints']) + 1} endpoints)")
+    return HEADER + text
+
+
+def main(argv: list[str]) -> int:
+    source = Path(argv[1]) if len(argv) > 1 else REFERENCE
+    CATALOG.write_text(catalog_text(source), encoding="utf-8")
+    print(f"wrote {CATALOG} from {source}")
     return 0
 
 

@@ -103,7 +103,7 @@ class ImgurApp:
 
     def _answer(self, request: Request, address: str) -> Response:
         route, path_args = self.routes.match(request.method, request.path)
-        args = {**read_args(request), **path_args}
+        args = {**read_args(request, route.endpoint), **path_args}
         with self.lock:
             caller = self._caller(route, request)
             authorize(route.auth, caller, path_args)

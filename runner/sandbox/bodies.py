@@ -13,6 +13,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.wrappers import Request
 
+from runner.catalog import Endpoint
 from runner.sandbox.errors import bad_request
 
 LIST_SUFFIX = "[]"
@@ -29,17 +30,21 @@ class ApiRequest(Request):
     max_form_memory_size = MAX_BODY
 
 
-def read_args(request: Request) -> dict[str, Any]:
+def read_args(request: Request, endpoint: Endpoint | None = None) -> dict[str, Any]:
     """Query and body values by name, lists for ``name[]`` keys.
+
+    Body fields go under the `endpoint`'s names for them: the settings' new
+    ``username`` is ``new_username``, apart from the path's ``username``.
 
     Raises:
         ImgurError: 400 for a JSON body that is not a JSON object.
     """
     args = _fields(request.args)
     if request.is_json:
-        args.update(_json_fields(request.get_data()))
+        body = _json_fields(request.get_data())
     else:
-        args.update(_fields(request.form))
+        body = _fields(request.form)
+    args.update(endpoint.named(body, "body") if endpoint else body)
     return args
 
 

@@ -3,12 +3,14 @@
 Most routes use the ``{data, success, status}`` envelope. ``/oauth2/token``
 answers a bare token object; the ``/account/v1`` block routes answer
 ``{data}`` and report errors JSON:API style (``errors[]``), which is also how
-Imgur's newer services say 429.
+Imgur's newer services say 429. Upload checks put an object in ``data.error``
+(``{code, message, type, exception}``) where other routes put the text.
 """
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 
 from werkzeug.http import HTTP_STATUS_CODES
@@ -33,19 +35,52 @@ def success(path: str, data: Any) -> Response:
     return json_response({"data": data, "success": True, "status": 200})
 
 
-def failure(error: ImgurError, method: str, path: str, error_id: str) -> Response:
-    """The error answer for `error` in the style of the route at `path`."""
-    if isinstance(error, RateLimited) or path.startswith(JSONAPI_PREFIX):
-        response = json_response(_jsonapi(error, error_id), error.status)
+class ErrorStyle(StrEnum):
+    """How an error body says what went wrong."""
+
+    TEXT = "text"  # {"data": {"error": "..."}, ...}: most routes
+    OBJECT = "object"  # {"data": {"error": {"message": ...}}, ...}: uploads
+    JSONAPI = "jsonapi"  # {"errors": [{"detail": ...}]}: 429, /account/v1
+
+
+def failure(
+    error: ImgurError,
+    method: str,
+    path: str,
+    error_id: str,
+    style: ErrorStyle | None = None,
+) -> Response:
+    """The error answer for `error`, in `style` or that of the route at `path`."""
+    style = style or _route_style(error, path)
+    if style is ErrorStyle.JSONAPI:
+        body = _jsonapi(error, error_id)
     else:
-        response = json_response(_imgur(error, method, path), error.status)
+        body = _imgur(error, method, path, style)
+    response = json_response(body, error.status)
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
-def _imgur(error: ImgurError, method: str, path: str) -> dict[str, Any]:
-    data = {"error": error.message, "request": path, "method": method}
+def _route_style(error: ImgurError, path: str) -> ErrorStyle:
+    if isinstance(error, RateLimited) or path.startswith(JSONAPI_PREFIX):
+        return ErrorStyle.JSONAPI
+    return ErrorStyle.TEXT
+
+
+def _imgur(
+    error: ImgurError, method: str, path: str, style: ErrorStyle
+) -> dict[str, Any]:
+    said: Any = error.message
+    if style is ErrorStyle.OBJECT:
+        # Imgur's own code numbers (1003: file type) are not modelled.
+        said = {
+            "code": error.status,
+            "message": error.message,
+            "type": "ImgurException",
+            "exception": [],
+        }
+    data = {"error": said, "request": path, "method": method}
     return {"data": data, "success": False, "status": error.status}
 
 

@@ -4,7 +4,8 @@ A test schedules faults on ``Sandbox.faults``; the Imgur app serves the first
 pending fault that matches a request instead of answering it, before the call
 is authorized, charged or handled, so a faulted call changes nothing and costs
 no credits. A fault of status 200 is a slow answer: the call is answered as
-usual, only after the fault's delay.
+usual, only after the fault's delay. A fault can say what the error reads
+(`message`) and in which of Imgur's error shapes (`style`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 from runner.catalog import Catalog
-from runner.sandbox.envelope import failure
+from runner.sandbox.envelope import ErrorStyle, failure
 from runner.sandbox.errors import (
     AUTH_REQUIRED,
     PERMISSION_DENIED,
@@ -46,12 +47,16 @@ class Fault:
     html: bool = False
     endpoint: str | None = None
     delay: float = 0.0
+    message: str | None = None  # None: what the sandbox says for the status
+    style: ErrorStyle | None = None  # None: the route's own error style
 
     def __post_init__(self) -> None:
         if self.status != SLOW and not 400 <= self.status <= 599:
             raise ValueError(f"a fault answers 200 or 400-599, not {self.status}")
-        if self.html and self.status == SLOW:
-            raise ValueError("an HTML error page needs an error status, not 200")
+        if self.status == SLOW and (self.html or self.message or self.style):
+            raise ValueError("an error page, message or style needs an error status")
+        if self.html and (self.message or self.style):
+            raise ValueError("an HTML error page has no JSON message or style")
         if self.retry_after is not None and self.retry_after < 0:
             raise ValueError(f"retry_after cannot be negative: {self.retry_after}")
         if self.delay < 0:
@@ -125,7 +130,7 @@ def fault_response(fault: Fault, method: str, path: str, error_id: str) -> Respo
     if fault.html:
         response = _html_page(fault.status)
     else:
-        response = failure(_error(fault), method, path, error_id)
+        response = failure(_error(fault), method, path, error_id, fault.style)
     # RateLimited always says when to retry; a fault says so only if told to.
     response.headers.pop("Retry-After", None)
     if fault.retry_after is not None:
@@ -135,10 +140,10 @@ def fault_response(fault: Fault, method: str, path: str, error_id: str) -> Respo
 
 def _error(fault: Fault) -> ImgurError:
     # RateLimited is what makes failure() answer JSON:API style, as Imgur's 429.
-    if fault.status == TOO_MANY_REQUESTS:
+    if fault.status == TOO_MANY_REQUESTS and fault.message is None:
         return RateLimited(fault.retry_after or 0)
     phrase = HTTP_STATUS_CODES.get(fault.status, "Error")
-    return ImgurError(fault.status, MESSAGES.get(fault.status, phrase))
+    return ImgurError(fault.status, fault.message or MESSAGES.get(fault.status, phrase))
 
 
 def _html_page(status: int) -> Response:

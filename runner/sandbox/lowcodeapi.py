@@ -1,15 +1,22 @@
 """The LowCodeAPI proxy in front of the sandbox's Imgur, mounted at ``/imgur``.
 
-It checks the ``api_token`` query value, finds the Imgur route in either URL
-format, and forwards the call to Imgur as a new request carrying the Bearer
-token of the account bound to that api_token. Imgur's answer comes back
-wrapped: ``{"data": <Imgur body>}``, or for an error
-``{"data": {"error": {"message", "code"}}}``, with Imgur's status and
-rate-limit headers.
+It finds the Imgur route in either URL format, checks the ``api_token``
+query value, and forwards the call to Imgur as a new request carrying the
+Bearer token of the account bound to that api_token. Imgur's answer comes
+back wrapped, with Imgur's status and rate-limit headers, in one of two
+styles:
+
+- ``hosted``, as LowCodeAPI documents its service: ``{"data": <Imgur body>}``,
+  or for an error ``{"data": {"error": {"message", "code"}}}``;
+- ``oss``, as its open-source server answers: ``{message, provider, result}``,
+  or for an error ``{message, provider, error: <Imgur body>}``.
 
 The new URL format is the Imgur path (``/imgur/3/album/abc``); the old one is
 a fixed path of lowercase words with the values in the query
-(``/imgur/3/album/albumhash?albumHash=abc``).
+(``/imgur/3/album/albumhash?albumHash=abc``). A path that is no route in the
+formats served gets Express's plain "Cannot GET" page (inference: the proxy
+is an Express server with no handler of its own for unknown paths), which is
+how a client tells it from Imgur's 404 for an unknown id.
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable, Mapping
 from functools import cache
+from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
@@ -38,10 +47,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FORMATS = frozenset({"new", "old"})
+STYLES = frozenset({"hosted", "oss"})
+PROVIDER = "imgur"
 TOKEN_PREFIX = "at_"
 INVALID_API_TOKEN = "A valid API token is required to access this API."
 NO_CREDENTIAL = "No Imgur account is connected to this API token."
 PASSED_HEADERS = ("x-ratelimit-", "x-post-rate-limit-", "retry-after")
+NO_ROUTE_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    "<title>Error</title>\n</head>\n<body>\n<pre>Cannot {method} {path}</pre>\n"
+    "</body>\n</html>\n"
+)
 
 
 class LowCodeApiFront:
@@ -53,14 +69,18 @@ class LowCodeApiFront:
         api_tokens: Mapping[str, str],
         formats: Collection[str] = FORMATS,
         catalog: Catalog | None = None,
+        style: str = "hosted",
     ) -> None:
         unknown = set(formats) - FORMATS
         if unknown:
             raise ValueError(f"unknown LowCodeAPI URL formats: {sorted(unknown)}")
+        if style not in STYLES:
+            raise ValueError(f"unknown LowCodeAPI style {style!r}: hosted or oss")
         self.imgur = imgur
         self.store = imgur.store
         self.api_tokens = dict(api_tokens)
         self.formats = frozenset(formats)
+        self.style = style
         self._new, self._old = _formats(catalog or load_catalog())
 
     def __call__(
@@ -71,16 +91,18 @@ class LowCodeApiFront:
         return response(environ, start_response)
 
     def respond(self, request: Request) -> Response:
+        path = self._imgur_path(request)
+        if path is None:
+            return _no_route(request)
         try:
             with self.imgur.lock:  # the store is shared with the Imgur app
                 token = self._bearer(request.args.get("api_token"))
-            path = self._imgur_path(request)
             return self._forward(request, path, token)
         except ImgurError as error:
-            return _error(error.status, error.message)
+            return self._refusal(error.status, error.message)
         except Exception:
             logger.exception("LowCodeAPI front failed on %s", request.path)
-            return _error(500, "Internal error")
+            return self._refusal(500, "Internal error")
 
     def _bearer(self, api_token: str | None) -> str:
         if not api_token or not api_token.startswith(TOKEN_PREFIX):
@@ -94,7 +116,7 @@ class LowCodeApiFront:
             raise ImgurError(403, NO_CREDENTIAL)
         return token
 
-    def _imgur_path(self, request: Request) -> str:
+    def _imgur_path(self, request: Request) -> str | None:
         """The Imgur path for the request, in whichever format it came."""
         if "old" in self.formats:
             endpoint = self._old.get((request.method, request.path))
@@ -102,7 +124,7 @@ class LowCodeApiFront:
                 return _old_format_target(endpoint, request.args)
         if "new" in self.formats and self._new_format_offers(request):
             return request.path
-        raise ImgurError(404, f"No route for {request.method} /imgur{request.path}")
+        return None
 
     def _new_format_offers(self, request: Request) -> bool:
         try:
@@ -126,7 +148,33 @@ class LowCodeApiFront:
             answer = Response.from_app(self.imgur, builder.get_environ())
         finally:
             builder.close()
-        return _wrapped(answer)
+        return self._wrapped(answer)
+
+    def _wrapped(self, answer: Response) -> Response:
+        """Imgur's answer in the proxy's wrapper, its status and limits kept."""
+        passed = {
+            name: value
+            for name, value in answer.headers.items()
+            if name.lower().startswith(PASSED_HEADERS)
+        }
+        status = answer.status_code
+        body = answer.get_json(silent=True)
+        if self.style == "oss":
+            response = json_response(_oss(status, body, answer, passed), status)
+        elif status < 400:
+            response = json_response({"data": body}, status)
+        else:
+            response = _hosted_error(status, _message(status, body))
+        response.headers.update(passed)
+        return response
+
+    def _refusal(self, status: int, message: str) -> Response:
+        """The proxy's own error, before Imgur is asked."""
+        if self.style == "oss":
+            # The open-source server serialises its Error object: code only.
+            body = {"message": message, "provider": PROVIDER, "error": {"code": status}}
+            return json_response(body, status)
+        return _hosted_error(status, message)
 
 
 @cache
@@ -172,32 +220,49 @@ def _old_format_target(endpoint: Endpoint, query: Mapping[str, str]) -> str:
     return path
 
 
-def _wrapped(answer: Response) -> Response:
-    body = answer.get_json(silent=True)
-    if answer.status_code < 400:
-        response = json_response({"data": body}, answer.status_code)
-    else:
-        response = _error(answer.status_code, _message(body))
-    for name, value in answer.headers.items():
-        if name.lower().startswith(PASSED_HEADERS):
-            response.headers[name] = value
-    return response
+def _no_route(request: Request) -> Response:
+    page = NO_ROUTE_PAGE.format(
+        method=escape(request.method), path=escape(request.script_root + request.path)
+    )
+    return Response(page, status=404, mimetype="text/html")
 
 
-def _error(status: int, message: str) -> Response:
+def _hosted_error(status: int, message: str) -> Response:
     return json_response(
         {"data": {"error": {"message": message, "code": status}}}, status
     )
 
 
-def _message(body: Any) -> str:
-    """Imgur's error text from its envelope or from a JSON:API ``errors`` list."""
-    if not isinstance(body, dict):
-        return "Error"
-    data = body.get("data")
-    if isinstance(data, dict) and isinstance(data.get("error"), str):
-        return str(data["error"])
-    errors = body.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return str(errors[0].get("detail", "Error"))
-    return "Error"
+def _oss(
+    status: int, body: Any, answer: Response, passed: Mapping[str, str]
+) -> dict[str, Any]:
+    """The open-source server's body: Imgur's (or its text) under a key."""
+    imgur = body if body is not None else answer.get_data(as_text=True)
+    if status < 400:
+        return {
+            "message": "Request completed",
+            "provider": PROVIDER,
+            "result": imgur,
+            "response_headers": dict(passed),
+        }
+    return {
+        "message": f"Request failed with status code {status}",
+        "provider": PROVIDER,
+        "error": imgur,
+        "headers": dict(passed),
+    }
+
+
+def _message(status: int, body: Any) -> str:
+    """Imgur's error text from any of its error shapes, else the status phrase."""
+    if isinstance(body, dict):
+        data = body.get("data")
+        error = data.get("error") if isinstance(data, dict) else None
+        if isinstance(error, dict):
+            error = error.get("message")
+        if isinstance(error, str):
+            return error
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            return str(errors[0].get("detail") or errors[0].get("status"))
+    return HTTP_STATUS_CODES.get(status, "Error")

@@ -7,14 +7,16 @@ front under ``/imgur``. The well-known demo credentials below sign in as
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import socket
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -26,6 +28,9 @@ from runner.sandbox.lowcodeapi import FORMATS, LowCodeApiFront
 from runner.sandbox.ratelimit import RateLimiter, RateLimits
 from runner.sandbox.seed import DEMO_USER, seed_demo
 from runner.sandbox.store import TOKEN_LIFETIME, Account, Store
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,7 @@ DEMO_REFRESH_TOKENS = MappingProxyType({DEMO_REFRESH_TOKEN: DEMO_USER})
 DEMO_API_TOKENS = MappingProxyType({DEMO_API_TOKEN: DEMO_USER})
 
 LOOPBACK = "127.0.0.1"
+HIGHEST_PORT = 65535
 LOWCODEAPI_PREFIX = "/imgur"
 # How often the serving thread looks for stop(); short, so tests stop fast.
 POLL_INTERVAL = 0.05
@@ -50,8 +56,13 @@ class Sandbox:
 
     ``access_tokens`` and ``refresh_tokens`` map tokens to usernames of the
     seeded world; ``api_tokens`` map LowCodeAPI tokens to the username whose
-    Bearer the proxy sends. ``store`` is open for tests to inspect and arrange;
-    ``faults`` takes the misbehaviour they want the next answers to show.
+    Bearer the proxy sends, in the URL formats and wrapper style given.
+    ``store`` is open for tests to inspect and arrange; ``faults`` takes the
+    misbehaviour they want the next answers to show; ``received`` lists the
+    requests that came in.
+
+    Raises:
+        SandboxError: the port is not a port number, or an account is unknown.
     """
 
     def __init__(
@@ -66,10 +77,12 @@ class Sandbox:
         limits: RateLimits | None = None,
         token_lifetime: int = TOKEN_LIFETIME,
         lowcodeapi_formats: Collection[str] = FORMATS,
+        lowcodeapi_style: str = "hosted",
         seed: int = 0,
         host: str = LOOPBACK,
         port: int = 0,
     ) -> None:
+        _check_port(port)
         self.store = Store(clock, seed, token_lifetime)
         seed_demo(self.store)
         self.store.client_ids = set(client_ids)
@@ -79,10 +92,13 @@ class Sandbox:
         self.limiter = RateLimiter(limits or RateLimits(), clock)
         self.imgur = ImgurApp(self.store, self.limiter)
         self.faults = self.imgur.faults  # the LowCodeAPI front forwards into them
-        self.lowcodeapi = LowCodeApiFront(self.imgur, api_tokens, lowcodeapi_formats)
-        self.wsgi = DispatcherMiddleware(
-            self.imgur, {LOWCODEAPI_PREFIX: self.lowcodeapi}
+        self.lowcodeapi = LowCodeApiFront(
+            self.imgur, api_tokens, lowcodeapi_formats, style=lowcodeapi_style
         )
+        self._log = RequestLog(
+            DispatcherMiddleware(self.imgur, {LOWCODEAPI_PREFIX: self.lowcodeapi})
+        )
+        self.wsgi: WSGIApplication = self._log
 
         self.host = host
         self.port = port
@@ -96,6 +112,11 @@ class Sandbox:
             raise SandboxError("the sandbox is not listening yet: call start()")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self._server.port}"
+
+    @property
+    def received(self) -> list[Received]:
+        """Every request that reached the sandbox so far, first first."""
+        return self._log.requests()
 
     @property
     def lowcodeapi_url(self) -> str:
@@ -167,8 +188,7 @@ class Sandbox:
         try:
             listener = socket.create_server((self.host, self.port), family=family)
         except OSError as error:
-            where = f"{self.host}:{self.port}"
-            raise SandboxError(f"cannot listen on {where}: {error.strerror}") from None
+            raise SandboxError(self._unusable(error)) from None
         with listener:
             return make_server(
                 self.host,
@@ -178,6 +198,58 @@ class Sandbox:
                 request_handler=_QuietHandler,
                 fd=listener.fileno(),
             )
+
+    def _unusable(self, error: OSError) -> str:
+        if error.errno == errno.EADDRINUSE:
+            return (
+                f"port {self.port} on {self.host} is already in use; "
+                "choose another --port, or 0 for any free one"
+            )
+        return f"cannot listen on {self.host}:{self.port}: {error.strerror}"
+
+
+def _check_port(port: int) -> None:
+    if isinstance(port, bool) or not isinstance(port, int):
+        raise SandboxError(f"the port must be a whole number, not {port!r}")
+    if not 0 <= port <= HIGHEST_PORT:
+        raise SandboxError(
+            f"port {port} does not exist: choose one from 1 to {HIGHEST_PORT}, "
+            "or 0 for any free one"
+        )
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as it reached the sandbox: method, path and query string."""
+
+    method: str
+    path: str
+    query: str
+
+
+class RequestLog:
+    """Notes every request before the sandbox answers it; safe across threads."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+        self._requests: list[Received] = []
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        received = Received(
+            environ.get("REQUEST_METHOD", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+        with self._lock:
+            self._requests.append(received)
+        return self.app(environ, start_response)
+
+    def requests(self) -> list[Received]:
+        with self._lock:
+            return list(self._requests)
 
 
 def serve(

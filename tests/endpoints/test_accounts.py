@@ -25,6 +25,18 @@ def test_blocking_spammers_shows_in_the_block_list(
     assert demo.blocked == ["spam_bot_1"]  # blocked twice, listed once
 
 
+def test_a_new_username_renames_the_account_and_only_it_does(
+    run_playbook: RunPlaybook, sandbox: Sandbox, demo: Account
+) -> None:
+    run_playbook("account_profile")
+
+    # The settings update before it named `username: me` and renamed nothing:
+    # the playbook checks the name after it (and Imgur refuses "me").
+    assert demo.username == "HolidayPhotos"
+    assert sandbox.store.account("holidayphotos") is demo
+    assert sandbox.store.account(DEMO_USER) is None
+
+
 def test_settings_changes_stick(run_playbook: RunPlaybook, demo: Account) -> None:
     steps = saved(run_playbook("account_profile"))
 
@@ -100,6 +112,7 @@ def test_an_image_is_deleted_by_its_deletehash(
     image_id = steps["upload"]["id"]
     assert steps["mine"]["ids"] == [image_id, "Bq3xT9a", "vnKe11t"]
     assert (steps["count"]["count"], steps["count_after"]["count"]) == (3, 2)
+    assert steps["second_page"]["ids"] == ["vnKe11t"]  # perPage: 2
     assert image_id not in sandbox.store.images
 
 

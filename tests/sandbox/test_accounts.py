@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.sandbox import DEMO_CLIENT_ID, Sandbox
+from runner.sandbox import DEMO_API_TOKEN, DEMO_CLIENT_ID, Sandbox
 from runner.sandbox.seed import DEMO_PASSWORD
 
 from .support import ARTIST, BEARER, CLIENT, Imgur, upload
@@ -294,6 +294,76 @@ def test_settings_take_json_booleans(imgur: Imgur, sandbox: Sandbox) -> None:
         True,
         False,
     )
+
+
+def test_a_new_username_renames_the_account_and_what_it_keeps(
+    imgur: Imgur, sandbox: Sandbox
+) -> None:
+    image = upload(imgur)
+    body = {"username": "HolidayPhotos", "bio": "Beaches"}
+
+    answer = imgur.call("PUT", "/3/account/me/settings", BEARER, data=body)
+
+    assert answer.json()["data"] is True
+    assert imgur.get("/3/account/me").json()["data"]["url"] == "HolidayPhotos"
+    assert imgur.get("/3/account/demo_user", CLIENT).status_code == 404
+    mine = imgur.get("/3/account/HolidayPhotos/images/0").json()["data"]
+    assert image["id"] in [i["id"] for i in mine]
+    assert sandbox.store.images[image["id"]].owner == "HolidayPhotos"
+
+
+def test_the_path_username_is_not_a_new_name(imgur: Imgur, lowcodeapi: Imgur) -> None:
+    # The old URL format names the path's username in the query; only a body
+    # `username` renames.
+    query = {"api_token": DEMO_API_TOKEN, "username": "me"}
+    proxied = lowcodeapi.call(
+        "PUT", "/3/account/username/settings", None, params=query, json={}
+    )
+    direct = imgur.call("PUT", "/3/account/me/settings", BEARER, data={"bio": "Bio"})
+
+    assert (proxied.status_code, direct.status_code) == (200, 200)
+    assert imgur.get("/3/account/me").json()["data"]["url"] == "demo_user"
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("me", "4 to 63 letters or digits"),
+        ("holiday photos", "4 to 63 letters or digits"),
+        ("x" * 64, "4 to 63 letters or digits"),
+        ("TakenName", "already taken"),
+        ("takenname", "already taken"),
+    ],
+    ids=["too-short", "space", "too-long", "taken", "taken-other-case"],
+)
+def test_a_bad_new_username_changes_nothing(
+    imgur: Imgur, sandbox: Sandbox, name: str, problem: str
+) -> None:
+    sandbox.store.add_account("TakenName")
+    body = {"username": name, "bio": "changed"}
+
+    answer = imgur.call("PUT", "/3/account/me/settings", BEARER, data=body)
+
+    assert answer.status_code == 400
+    assert problem in answer.json()["data"]["error"]
+    demo = sandbox.store.account("demo_user")
+    assert demo is not None and demo.bio is None
+
+
+def test_a_rename_to_another_case_of_ones_own_name(
+    imgur: Imgur, sandbox: Sandbox
+) -> None:
+    sandbox.store.add_account("Holiday")
+    holiday = sandbox.store.account("holiday")
+    assert holiday is not None
+    token = sandbox.store.issue_token(holiday)
+
+    answer = imgur.call(
+        "PUT", "/3/account/me/settings", f"Bearer {token}", data={"username": "HOLIDAY"}
+    )
+
+    assert answer.json()["data"] is True
+    assert holiday.username == "HOLIDAY"
 
 
 def test_default_avatars_need_no_account(imgur: Imgur) -> None:

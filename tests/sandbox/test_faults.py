@@ -11,6 +11,7 @@ import requests
 
 from runner.catalog import load_catalog
 from runner.sandbox import DEMO_API_TOKEN, Fault, Faults, Sandbox
+from runner.sandbox.envelope import ErrorStyle
 
 from .support import BEARER, CLIENT, Imgur
 
@@ -42,6 +43,40 @@ def test_a_500_has_imgurs_error_envelope(imgur: Imgur, sandbox: Sandbox) -> None
         "success": False,
         "status": 500,
     }
+
+
+def test_an_object_error_reads_as_imgurs_upload_errors(
+    imgur: Imgur, sandbox: Sandbox
+) -> None:
+    fault = Fault(400, message="File type invalid (1)", style=ErrorStyle.OBJECT)
+    sandbox.faults.add(fault)
+
+    answer = imgur.post("/3/upload", CLIENT, data={"image": "x"})
+
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "data": {
+            "error": {
+                "code": 400,
+                "message": "File type invalid (1)",
+                "type": "ImgurException",
+                "exception": [],
+            },
+            "request": "/3/upload",
+            "method": "POST",
+        },
+        "success": False,
+        "status": 400,
+    }
+
+
+def test_a_json_api_error_carries_the_message(imgur: Imgur, sandbox: Sandbox) -> None:
+    sandbox.faults.add(Fault(400, message="Bad tag", style=ErrorStyle.JSONAPI))
+
+    answer = imgur.get(ACCOUNT, CLIENT)
+
+    [error] = answer.json()["errors"]
+    assert (error["code"], error["detail"]) == ("400", "Bad tag")
 
 
 def test_faults_are_served_in_the_order_added(imgur: Imgur, sandbox: Sandbox) -> None:
@@ -179,7 +214,21 @@ class TestThroughTheLowCodeApiFront:
         answer = lowcodeapi.get("/3/account/me", None, params=TOKEN)
 
         assert answer.status_code == 503
-        assert answer.json()["data"]["error"]["code"] == 503
+        assert answer.json() == {
+            "data": {"error": {"message": "Service Unavailable", "code": 503}}
+        }
+
+    def test_an_object_error_keeps_its_message(
+        self, lowcodeapi: Imgur, sandbox: Sandbox
+    ) -> None:
+        fault = Fault(400, message="File type invalid (1)", style=ErrorStyle.OBJECT)
+        sandbox.faults.add(fault)
+
+        answer = lowcodeapi.get("/3/account/me", None, params=TOKEN)
+
+        assert answer.json() == {
+            "data": {"error": {"message": "File type invalid (1)", "code": 400}}
+        }
 
 
 @pytest.mark.parametrize(
@@ -189,8 +238,17 @@ class TestThroughTheLowCodeApiFront:
         lambda: Fault(200, html=True),
         lambda: Fault(429, retry_after=-1),
         lambda: Fault(500, delay=-0.1),
+        lambda: Fault(200, message="Slow"),
+        lambda: Fault(502, html=True, style=ErrorStyle.OBJECT),
     ],
-    ids=["redirect-status", "html-without-error", "negative-wait", "negative-delay"],
+    ids=[
+        "redirect-status",
+        "html-without-error",
+        "negative-wait",
+        "negative-delay",
+        "message-without-error",
+        "html-with-json-style",
+    ],
 )
 def test_a_fault_that_cannot_be_served_is_refused(make: Callable[[], Fault]) -> None:
     with pytest.raises(ValueError):

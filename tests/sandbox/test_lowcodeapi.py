@@ -104,11 +104,17 @@ def test_logs_never_show_an_api_token(
     assert not [line for line in server_side if "at_" in line]
 
 
-def test_an_unknown_route_is_a_lowcodeapi_404(lowcodeapi: Imgur) -> None:
-    answer = lowcodeapi.get("/3/credits", None, params=TOKEN)
+@pytest.mark.parametrize(
+    "params", [TOKEN, {"api_token": "at_unknown"}], ids=["good-token", "bad-token"]
+)
+def test_an_unknown_route_is_expresss_plain_404_page(
+    lowcodeapi: Imgur, params: dict[str, str]
+) -> None:
+    answer = lowcodeapi.get("/3/credits", None, params=params)
 
     assert answer.status_code == 404
-    assert answer.json()["data"]["error"]["code"] == 404
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "<pre>Cannot GET /imgur/3/credits</pre>" in answer.text
 
 
 class TestOldFormatOnly:
@@ -143,3 +149,44 @@ class TestTokenWithoutImgurAccount:
 
         assert answer.status_code == 403
         assert answer.json()["data"]["error"]["code"] == 403
+
+
+class TestOpenSourceServerStyle:
+    """The wrapper of LowCodeAPI's open-source server, as its code answers."""
+
+    @pytest.fixture
+    def sandbox_options(self) -> dict[str, Any]:
+        return {"lowcodeapi_style": "oss"}
+
+    def test_a_success_comes_as_its_result(self, lowcodeapi: Imgur) -> None:
+        answer = lowcodeapi.get("/3/album/Hol1d4y", None, params=TOKEN)
+
+        body = answer.json()
+        assert (body["message"], body["provider"]) == ("Request completed", "imgur")
+        assert body["result"]["data"]["id"] == "Hol1d4y"
+        assert body["response_headers"]["X-RateLimit-UserRemaining"] == "1999"
+
+    def test_an_imgur_error_comes_whole_under_error(self, lowcodeapi: Imgur) -> None:
+        answer = lowcodeapi.get("/3/image/NoSuch1", None, params=TOKEN)
+
+        assert answer.status_code == 404
+        body = answer.json()
+        assert body["message"] == "Request failed with status code 404"
+        assert body["error"]["data"]["error"] == (
+            "Unable to find an image with the id, NoSuch1"
+        )
+
+    def test_its_own_refusal_says_why_in_message(self, lowcodeapi: Imgur) -> None:
+        answer = lowcodeapi.get("/3/account/me", None, params={"api_token": "x"})
+
+        assert answer.status_code == 401
+        assert answer.json() == {
+            "message": INVALID,
+            "provider": "imgur",
+            "error": {"code": 401},
+        }
+
+
+def test_an_unknown_wrapper_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="hosted or oss"):
+        Sandbox(lowcodeapi_style="cloud")

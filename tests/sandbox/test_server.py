@@ -28,7 +28,9 @@ def test_the_url_exists_only_while_listening() -> None:
 def test_a_taken_port_is_a_sandbox_error(sandbox: Sandbox) -> None:
     port = int(sandbox.url.rsplit(":", 1)[1])
 
-    with pytest.raises(SandboxError, match="cannot listen"):
+    with pytest.raises(
+        SandboxError, match=f"port {port} on 127.0.0.1 is already in use"
+    ):
         Sandbox(port=port).start()
 
 

@@ -38,6 +38,7 @@ from runner.sandbox.store import (
     Notification,
 )
 from runner.sandbox.tag_models import find_tag
+from runner.sandbox.usernames import check_new_username, rename
 from runner.sandbox.values import flag
 from runner.sandbox.votes import tally
 
@@ -272,18 +273,21 @@ def get_settings(ctx: Context) -> dict[str, Any]:
 def update_settings(ctx: Context) -> bool:
     """Change the caller's settings; nothing changes unless every value is valid.
 
-    The body's ``username`` (a new name) never reaches the sandbox: the path's
-    ``username`` has the same name and wins, so renaming is not offered.
+    The body's ``username`` arrives as ``new_username`` (the path's is the
+    account's): it renames the account.
     """
     account = _own_account(ctx)
     settings = account.settings
     flags = {name: flag(ctx, name, getattr(settings, name)) for name in SETTING_FLAGS}
     privacy = ctx.text("album_privacy")
     avatar = ctx.text("avatar")
+    new_name = ctx.text("new_username")
     if privacy is not None:
         choice(privacy, PRIVACIES, "album_privacy")
     if avatar is not None:
         choice(avatar, DEFAULT_AVATARS, "avatar")
+    if new_name is not None:
+        check_new_username(ctx.store, account, new_name)
 
     for name, value in flags.items():
         setattr(settings, name, value)
@@ -291,6 +295,8 @@ def update_settings(ctx: Context) -> bool:
     account.avatar = avatar or account.avatar
     if "bio" in ctx.args:
         account.bio = ctx.text("bio") or None
+    if new_name is not None:
+        rename(ctx.store, account, new_name)
     return True
 
 

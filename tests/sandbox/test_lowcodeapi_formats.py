@@ -1,0 +1,244 @@
+"""Which LowCodeAPI URL format a run speaks, counted in requests the proxy gets."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runner.catalog import load_catalog
+from runner.redact import Redactor
+from runner.results import RunResult, Status
+from runner.run import RunRequest, run
+from runner.sandbox import (
+    DEMO_API_TOKEN,
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_REFRESH_TOKEN,
+    Sandbox,
+)
+from runner.targets import Target
+from runner.transports import Call, LowCodeApiTransport, Reply, reply_error
+
+from .support import png
+
+ENDPOINT_PLAYBOOKS = sorted(
+    path
+    for path in (Path(__file__).parents[1] / "endpoints" / "playbooks").glob("*.yaml")
+    if not path.name.startswith("imgur_only")
+)
+
+# Upload and album creation have one path in both formats; the rest differ.
+SEQUENCE = """\
+version: 1
+steps:
+  - id: upload
+    call: image.upload
+    with: {image: {file: beach.png}, title: Beach}
+    save: {id: data.id}
+  - id: album
+    call: album.create
+    with: {ids: ["{{ steps.upload.id }}"], title: Trip}
+    save: {id: data.id}
+  - id: album_get
+    call: album.get
+    with: {albumHash: "{{ steps.album.id }}"}
+    expect: {that: ["data.title == 'Trip'"]}
+  - id: image_get
+    call: image.get
+    with: {imageHash: "{{ steps.upload.id }}"}
+  - id: rename
+    call: image.update
+    with: {imageHash: "{{ steps.upload.id }}", title: Renamed}
+"""
+
+
+def run_sequence(sandbox: Sandbox, folder: Path) -> RunResult:
+    (folder / "beach.png").write_bytes(png())
+    playbook = folder / "sequence.yaml"
+    playbook.write_text(SEQUENCE, encoding="utf-8")
+    request = RunRequest(
+        playbook=playbook,
+        target=Target.LOWCODEAPI,
+        base_url=sandbox.lowcodeapi_url,
+        report=folder / "report.json",
+        env={"LOWCODEAPI_API_TOKEN": DEMO_API_TOKEN},
+    )
+    return run(request, rng=random.Random(1)).result
+
+
+def sent(sandbox: Sandbox) -> list[str]:
+    return [f"{r.method} {r.path}" for r in sandbox.received]
+
+
+def expected(text: str, **ids: str) -> list[str]:
+    return textwrap.dedent(text).format(**ids).strip().splitlines()
+
+
+class TestOldFormatOnlyProxy:
+    @pytest.fixture
+    def sandbox_options(self) -> dict[str, Any]:
+        return {"lowcodeapi_formats": {"old"}}
+
+    def test_the_format_is_learnt_from_the_first_call_whose_formats_differ(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        result = run_sequence(sandbox, tmp_path)
+
+        assert [s.status for s in result.steps] == [Status.SUCCEEDED] * 5
+        image, album = (s.saved["id"] for s in result.steps[:2])
+        assert sent(sandbox) == (
+            expected(
+                """
+                POST /imgur/3/upload
+                POST /imgur/3/album
+                GET /imgur/3/album/{album}
+                GET /imgur/3/album/albumhash
+                GET /imgur/3/image/imagehash
+                POST /imgur/3/image/imagehash
+                """,
+                album=album,
+            )
+        )
+        assert sandbox.store.images[image].title == "Renamed"
+
+    def test_a_genuine_404_after_learning_is_sent_once_in_the_old_format(
+        self, sandbox: Sandbox
+    ) -> None:
+        transport = proxy(sandbox)
+        transport.send(call("album.get", albumHash="Hol1d4y"))
+
+        reply = transport.send(call("image.get", imageHash="NoSuch1"))
+
+        assert len(sandbox.received) == 3  # album.get twice, image.get once
+        error = failure(reply)
+        assert "/imgur/3/image/imagehash?" in error
+        assert "HTTP 404: Unable to find an image with the id, NoSuch1" in error
+
+    @pytest.mark.parametrize(
+        "playbook", ENDPOINT_PLAYBOOKS, ids=[p.stem for p in ENDPOINT_PLAYBOOKS]
+    )
+    def test_every_endpoint_playbook_runs_through_it(
+        self, sandbox: Sandbox, playbook: Path, tmp_path: Path
+    ) -> None:
+        env = {
+            "LOWCODEAPI_API_TOKEN": DEMO_API_TOKEN,
+            "IMGUR_CLIENT_ID": DEMO_CLIENT_ID,
+            "IMGUR_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+            "IMGUR_REFRESH_TOKEN": DEMO_REFRESH_TOKEN,
+        }
+        request = RunRequest(
+            playbook=playbook,
+            target=Target.LOWCODEAPI,
+            base_url=sandbox.lowcodeapi_url,
+            report=tmp_path / "report.json",
+            env=env,
+            allow_destructive=True,
+        )
+
+        result = run(request, rng=random.Random(1)).result
+
+        assert [(s.id, s.error) for s in result.steps if s.error] == []
+        assert result.status is Status.SUCCEEDED
+
+
+class TestNewFormatOnlyProxy:
+    @pytest.fixture
+    def sandbox_options(self) -> dict[str, Any]:
+        return {"lowcodeapi_formats": {"new"}}
+
+    def test_every_call_is_sent_once(self, sandbox: Sandbox, tmp_path: Path) -> None:
+        result = run_sequence(sandbox, tmp_path)
+
+        assert [s.status for s in result.steps] == [Status.SUCCEEDED] * 5
+        image, album = (s.saved["id"] for s in result.steps[:2])
+        assert sent(sandbox) == (
+            expected(
+                """
+                POST /imgur/3/upload
+                POST /imgur/3/album
+                GET /imgur/3/album/{album}
+                GET /imgur/3/image/{image}
+                POST /imgur/3/image/{image}
+                """,
+                album=album,
+                image=image,
+            )
+        )
+
+
+def call(name: str, **args: Any) -> Call:
+    endpoint = load_catalog().get(name)
+    assert endpoint is not None
+    return Call(endpoint, args)
+
+
+def proxy(sandbox: Sandbox) -> LowCodeApiTransport:
+    return LowCodeApiTransport(
+        sandbox.lowcodeapi_url, Redactor(), api_token=DEMO_API_TOKEN
+    )
+
+
+def failure(reply: Reply) -> str:
+    error = reply_error(reply)
+    assert error is not None
+    return str(error)
+
+
+class TestImgursOwn404:
+    """An unknown id is Imgur's answer, whatever the wrapper: no second try."""
+
+    @pytest.fixture(params=["hosted", "oss"])
+    def sandbox_options(self, request: pytest.FixtureRequest) -> dict[str, Any]:
+        return {"lowcodeapi_style": request.param}
+
+    @pytest.mark.parametrize(
+        ("name", "args", "words"),
+        [
+            ("image.get", {"imageHash": "NoSuch1"}, "an image with the id, NoSuch1"),
+            (
+                "gallery.create_comment",
+                {"galleryHash": "NoSuch2", "comment": "hi"},
+                "an image with the id, NoSuch2",
+            ),
+        ],
+        ids=["get", "post"],
+    )
+    def test_it_is_sent_once_and_named_by_its_url(
+        self, sandbox: Sandbox, name: str, args: dict[str, str], words: str
+    ) -> None:
+        transport = proxy(sandbox)
+
+        reply = transport.send(call(name, **args))
+
+        assert len(sandbox.received) == 1
+        error = failure(reply)
+        assert f"/imgur/3/{'image' if 'image' in name else 'gallery'}/NoSuch" in error
+        assert f"HTTP 404: Unable to find {words}" in error
+        assert transport.url_format == "new"
+
+
+class TestProxyWithoutImgur:
+    """Neither format is a route: both are tried, the first answer is shown."""
+
+    @pytest.fixture
+    def sandbox_options(self) -> dict[str, Any]:
+        return {"lowcodeapi_formats": set()}
+
+    def test_the_error_shows_the_new_format_url(self, sandbox: Sandbox) -> None:
+        transport = proxy(sandbox)
+
+        reply = transport.send(call("album.get", albumHash="Hol1d4y"))
+
+        assert [r.path for r in sandbox.received] == [
+            "/imgur/3/album/Hol1d4y",
+            "/imgur/3/album/albumhash",
+        ]
+        error = failure(reply)
+        assert "GET http://127.0.0.1:" in error
+        assert "/imgur/3/album/Hol1d4y?api_token=***" in error
+        assert "HTTP 404: LowCodeAPI has no route for this call" in error
+        assert transport.url_format is None
