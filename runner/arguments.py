@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from runner.catalog import Endpoint, Param
+from runner.catalog import Endpoint
 from runner.errors import StepError
 from runner.playbook import Playbook, Step
 from runner.templating import parse_template
@@ -50,13 +50,8 @@ def require_values(step: Step, rendered: Mapping[str, Any], playbook: Playbook) 
     """
     for name, value in rendered.items():
         param = step.endpoint.param(name)
-        if value is None and param is not None and _needed(param):
+        if value is None and param is not None and param.needs_value:
             raise StepError(_null_message(step, name, playbook))
-
-
-def _needed(param: Param) -> bool:
-    in_path = param.place == "path" and param.default is None
-    return param.required or in_path
 
 
 def _null_message(step: Step, name: str, playbook: Playbook) -> str:

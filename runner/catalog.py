@@ -7,15 +7,16 @@ by ``schemas/catalog.schema.json``.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+
+from runner.wording import preview
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -78,21 +79,31 @@ class Param:
         """
         return self.wire.removesuffix("[]") if isinstance(value, str) else self.wire
 
-    def type_problem(self, value: Any) -> str | None:
+    @property
+    def needs_value(self) -> bool:
+        """Whether a call cannot be sent without a value for this parameter."""
+        return self.required or (self.place == "path" and self.default is None)
+
+    def type_problem(self, value: Any) -> ValueProblem | None:
         """Why `value` does not fit this parameter, or None if it does."""
-        shown = json.dumps(value, ensure_ascii=False, default=str)
         if not any(_fits(kind, value) for kind in self.types):
             wanted = " or ".join(_TYPE_WORDS[kind] for kind in self.types)
-            return f"`{self.name}` must be {wanted}, not {shown}"
+            return self._problem(f"must be {wanted}", value)
         if self.values is not None and not _allowed(value, self.values):
             allowed = ", ".join(str(v) for v in self.values)
-            return f"`{self.name}` must be one of {allowed}, not {shown}"
+            return self._problem(f"must be one of {allowed}", value)
         if not self._in_range(value):
-            return f"`{self.name}` must be {self.range_text}, not {shown}"
-        if self.place == "path" and str(value).strip() in ("", ".", ".."):
+            return self._problem(f"must be {self.range_text}", value)
+        if self.place == "path" and unsendable_segment(value):
             # An empty or dot segment would reach another endpoint's URL.
-            return f"`{self.name}` cannot be {shown}: it is part of the URL"
+            rule = "cannot be empty, . or .. (it is part of the URL)"
+            said = "`{name}` cannot be {value}: it is part of the URL"
+            return self._problem(rule, value, said)
         return None
+
+    def _problem(self, rule: str, value: Any, said: str = "") -> ValueProblem:
+        problem = ValueProblem(self.name, rule, value, self.secret)
+        return replace(problem, said=said) if said else problem
 
     @property
     def range_text(self) -> str:
@@ -110,6 +121,38 @@ class Param:
         number = int(value)
         low, high = self.minimum, self.maximum
         return (low is None or number >= low) and (high is None or number <= high)
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    """A value that does not fit its parameter: the rule it breaks, and it."""
+
+    name: str
+    rule: str  # "must be a whole number (0 or more)"
+    value: Any
+    secret: bool = False
+    said: str = "`{name}` {rule}, not {value}"  # the whole problem in words
+
+    @property
+    def broken(self) -> str:
+        """The rule the value breaks: "`page` must be a whole number"."""
+        return f"`{self.name}` {self.rule}"
+
+    @property
+    def shown(self) -> str:
+        """The value for a message; only its kind when the parameter is secret."""
+        return preview(self.value, secret=self.secret)
+
+    def __str__(self) -> str:
+        return self.said.format(name=self.name, rule=self.rule, value=self.shown)
+
+
+def unsendable_segment(value: Any) -> bool:
+    """Whether `value` cannot be a segment of a URL path: nothing, "", . or ..
+
+    Sent, such a segment would reach another endpoint's URL (or none).
+    """
+    return value is None or str(value).strip() in ("", ".", "..")
 
 
 _TYPE_WORDS = {

@@ -10,12 +10,14 @@ import platform
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from runner import __version__
 from runner.catalog import Catalog, Endpoint, load_catalog
@@ -44,6 +46,8 @@ startup.loaded()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+TARGET_VARIABLE = "IMGUR_PLAYBOOK_TARGET"
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0  every step succeeded
@@ -54,16 +58,45 @@ Exit codes:
 """
 
 
+class TargetChoice(click.Choice[str]):
+    """A target's name in any case; a wrong one from the environment says so."""
+
+    def __init__(self) -> None:
+        super().__init__([t.value for t in Target], case_sensitive=False)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            if not _from_environment(param, ctx):
+                raise
+            names = ", ".join(t.value for t in Target)
+            raise click.BadParameter(
+                f"{value!r} is not a target; set it to one of {names}",
+                ctx=ctx,
+                param=param,
+                param_hint=f"the environment variable {TARGET_VARIABLE}",
+            ) from None
+
+
+def _from_environment(param: click.Parameter | None, ctx: click.Context | None) -> bool:
+    if param is None or ctx is None or param.name is None:
+        return False
+    return ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT
+
+
 def playbook_options(command: F) -> F:
-    """Options shared by `run` and `validate`."""
+    """Options shared by `run`, `validate` and `plan`."""
     decorators = [
         click.argument("playbook", type=click.Path(path_type=Path, dir_okay=False)),
         click.option(
             "--target",
             "-t",
-            type=click.Choice([t.value for t in Target]),
-            envvar="IMGUR_PLAYBOOK_TARGET",
-            help="Where to send calls (or set IMGUR_PLAYBOOK_TARGET).",
+            type=TargetChoice(),
+            envvar=TARGET_VARIABLE,
+            help=f"Where to send calls, in any case (or set {TARGET_VARIABLE}).",
         ),
         click.option(
             "--var",
@@ -148,7 +181,7 @@ class PlaybookGroup(click.Group):
             _error(str(error))
             ctx.exit(ExitCode.STEP_FAILED)
         except KeyboardInterrupt:
-            click.echo(_interrupted(ctx.invoked_subcommand), err=True)
+            click.echo(_interrupted(ctx.invoked_subcommand, ctx.obj), err=True)
             ctx.exit(ExitCode.INTERRUPTED)
         except Exception:
             _internal_error(ctx)
@@ -165,9 +198,33 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _interrupted(command: str | None) -> str:
-    """What a Ctrl-C outside a run's steps stopped."""
-    if command == "run":  # a run whose steps had started raises RunInterrupted
+# `kill` and a closed terminal stop a run as Ctrl-C does: the report is
+# finished first. Windows has no SIGHUP.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def stopped_like_ctrl_c() -> Iterator[None]:
+    """Within: the stop signals raise KeyboardInterrupt, as Ctrl-C does."""
+    previous = {stop: signal.signal(stop, _interrupt) for stop in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
+def _interrupted(command: str | None, state: dict[str, Any] | None) -> str:
+    """What a Ctrl-C outside a run's steps stopped.
+
+    A run whose steps had started raises RunInterrupted instead.
+    """
+    report = (state or {}).get("report")
+    if report is not None:
+        return f"Interrupted after the run had ended; its report: {report}"
+    if command == "run":
         return (
             "Interrupted before the run started: nothing was sent "
             "and no report was written."
@@ -192,22 +249,65 @@ def _internal_error(ctx: click.Context) -> None:
     )
 
 
+def output_options(command: F) -> F:
+    """-v, -q and --debug, taken before or after the command's name.
+
+    The group and each command have them; given in both places, they add up.
+    """
+    decorators = [
+        click.option(
+            "-v",
+            "--verbose",
+            count=True,
+            expose_value=False,
+            callback=_output_option,
+            help="-v: a line per API call; -vv: debug.",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            callback=_output_option,
+            help="Only the summary and errors.",
+        ),
+        click.option(
+            "--debug",
+            is_flag=True,
+            expose_value=False,
+            callback=_output_option,
+            help="Debug logs and tracebacks (secrets masked).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _output_option(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Note one of -v, -q, --debug where every command reads it; log as it says."""
+    state = ctx.ensure_object(dict)
+    if param.name == "verbose":
+        state["verbose"] = state.get("verbose", 0) + value
+    else:
+        state[str(param.name)] = state.get(param.name, False) or value
+    redactor = state.setdefault("redactor", Redactor())
+    level = log_level(
+        state.get("verbose", 0), state.get("quiet", False), state.get("debug", False)
+    )
+    configure_logging(level, redactor)
+
+
 @click.group(cls=PlaybookGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="imgur-playbook")
-@click.option(
-    "-v", "--verbose", count=True, help="-v: a line per API call; -vv: debug."
-)
-@click.option("-q", "--quiet", is_flag=True, help="Only the summary and errors.")
-@click.option(
-    "--debug", is_flag=True, help="Debug logs and tracebacks (secrets masked)."
-)
+@output_options
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
-    """Run checked YAML playbooks of Imgur account maintenance."""
-    ctx.ensure_object(dict)
-    redactor = ctx.obj.setdefault("redactor", Redactor())
-    ctx.obj.update(quiet=quiet, debug=debug)
-    configure_logging(log_level(verbose, quiet, debug), redactor)
+def cli(ctx: click.Context) -> None:
+    """Run checked YAML playbooks of Imgur account maintenance.
+
+    -v, -q and --debug may also follow the command: `run FILE -v`.
+    """
+    ctx.ensure_object(dict).setdefault("redactor", Redactor())
 
 
 def log_level(verbose: int, quiet: bool, debug: bool) -> int:
@@ -231,6 +331,7 @@ def configure_logging(level: int, redactor: Redactor) -> None:
 
 @cli.command("run", epilog=EXIT_CODES_HELP)
 @playbook_options
+@output_options
 @click.option(
     "--base-url",
     metavar="URL",
@@ -248,13 +349,11 @@ def run_command(
     """Check PLAYBOOK, then run its steps in order and write a report."""
     redactor: Redactor = ctx.obj["redactor"]
     request = run_request(**options, base_url=base_url, report=report)
-    printer = StepPrinter(redactor, click.echo, failures_only=ctx.obj["quiet"])
-    # `kill` stops a run the way Ctrl-C does: the report is finished first.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    quiet = ctx.obj.get("quiet", False)
+    printer = StepPrinter(redactor, click.echo, failures_only=quiet)
+    with stopped_like_ctrl_c():
         outcome = run(request, (printer,), redactor)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    ctx.obj["report"] = outcome.report  # a Ctrl-C from now on comes after the run
     click.echo(redactor.text(summary(outcome.result, outcome.report)))
     if outcome.result.status is not Status.SUCCEEDED:
         ctx.exit(ExitCode.STEP_FAILED)
@@ -262,6 +361,7 @@ def run_command(
 
 @cli.command("validate", epilog=EXIT_CODES_HELP)
 @playbook_options
+@output_options
 def validate_command(**options: Any) -> None:
     """Check PLAYBOOK without sending anything.
 
@@ -282,21 +382,26 @@ def validate_command(**options: Any) -> None:
     "expand. Nothing else is sent.",
 )
 @click.option("--base-url", metavar="URL", help="With --reads: where to send them.")
+@output_options
 @click.pass_context
 def plan_command(
     ctx: click.Context, /, reads: bool, base_url: str | None, **options: Any
 ) -> None:
     """List every request a run of PLAYBOOK would make, in order, sending no write.
 
-    Values that come from responses show as <steps.ID.NAME>.
+    Values that come from responses show as <steps.ID.NAME>. Exits 1 if a
+    read failed or a step cannot be made (its line starts with !).
     """
     redactor: Redactor = ctx.obj["redactor"]
     request = run_request(**options, base_url=base_url)
     planned = plan(request, reads=reads, redactor=redactor)
     click.echo(redactor.text(plan_text(planned)))
+    if planned.result.failed:
+        ctx.exit(ExitCode.STEP_FAILED)
 
 
 @cli.command("sandbox")
+@output_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
     "--port",
@@ -318,6 +423,7 @@ def sandbox_command(host: str, port: int) -> None:
 
 
 @cli.command("endpoints")
+@output_options
 @click.argument("words", nargs=-1)
 def endpoints_command(words: tuple[str, ...]) -> None:
     """List the endpoints a playbook can call, by group.
@@ -360,6 +466,7 @@ def _endpoint(catalog: Catalog, name: str) -> Endpoint:
 
 
 @cli.command("version")
+@output_options
 def version_command() -> None:
     """Versions of imgur-playbook, Python and key libraries, for bug reports."""
     click.echo(f"imgur-playbook {__version__}")

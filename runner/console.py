@@ -28,6 +28,15 @@ MARKS = {
 ITEM_LABEL = 28
 QUIET_ITEMS = 10  # failed items of a loop that -q shows before it counts the rest
 LABEL_KEYS = ("id", "username", "name", "url", "title")
+# How the summary counts the items of every loop, in the report's words.
+ITEM_WORDS = (
+    ("succeeded", "ok"),
+    ("failed", "failed"),
+    ("skipped", "skipped"),
+    ("interrupted", "interrupted"),
+    ("running", "running"),
+    ("not_run", "not run"),
+)
 LOOP_WORDS = (
     (Status.SUCCEEDED, "ok"),
     (Status.FAILED, "failed"),
@@ -35,6 +44,11 @@ LOOP_WORDS = (
     (Status.PLANNED, "planned"),
     (Status.NOT_RUN, "not run"),
 )
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 request``, ``2 requests``: a count with its noun."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def step_line(result: StepResult) -> str:
@@ -118,8 +132,10 @@ def summary(result: RunResult, report: Path) -> str:
     ]
     items = item_totals(result)
     if items["items"]:
-        failed = f", {items['failed']} failed" if items["failed"] else ""
-        parts.append(f"{items['items']} loop items ({items['succeeded']} ok{failed})")
+        how = [
+            f"{items[status]} {word}" for status, word in ITEM_WORDS if items[status]
+        ]
+        parts.append(f"{counted(items['items'], 'loop item')} ({', '.join(how)})")
     seconds = (
         (result.finished - result.started).total_seconds() if result.finished else 0
     )
@@ -179,7 +195,7 @@ class StepPrinter:
     def step_finished(self, run: RunResult, result: StepResult) -> None:
         hidden, self.failed_items = self.failed_items - QUIET_ITEMS, 0
         if hidden > 0:
-            more = f"  ... and {hidden:,} more failed items"
+            more = f"  ... and {counted(hidden, 'more failed item')}"
             self.echo(f"{more}: the report has them all")
         if not self.failures_only or result.status is Status.FAILED:
             self.echo(self.redactor.text(step_line(result)))
@@ -204,9 +220,7 @@ def sandbox_banner(url: str) -> str:
 def plan_text(plan: Plan) -> str:
     """The plan as the terminal shows it: a request a line, arguments below."""
     requests = plan.requests
-    sent = sum(r.sent for r in requests)
-    head = f"Plan for {plan.result.playbook.name}: {len(requests)} requests"
-    lines = [head + (f" ({sent} reads sent)" if sent else "")]
+    lines = [f"Plan for {plan.result.playbook.name}: " + _plan_counts(requests)]
     by_record = _requests_by_record(requests)
     number = 0
     for step in plan.result.steps:
@@ -221,6 +235,18 @@ def plan_text(plan: Plan) -> str:
                 lines.append(f"{'!':>4}  {label:<20} {record.error}")
     lines.append("<...> stands for a value the run learns from an earlier response.")
     return "\n".join(lines)
+
+
+def _plan_counts(requests: list[PlannedRequest]) -> str:
+    """``3 requests (1 read sent, 1 read failed)``."""
+    answered = sum(r.sent and r.error is None for r in requests)
+    failed = sum(r.error is not None for r in requests)
+    reads = [
+        counted(answered, "read") + " sent" if answered else "",
+        counted(failed, "read") + " failed" if failed else "",
+    ]
+    said = ", ".join(words for words in reads if words)
+    return counted(len(requests), "request") + (f" ({said})" if said else "")
 
 
 def _requests_by_record(
@@ -239,7 +265,7 @@ def _records(step: StepResult) -> list[tuple[CallRecord, str]]:
 
 
 def _request_lines(number: int, label: str, request: PlannedRequest) -> list[str]:
-    mark = "sent" if request.sent else ""
+    mark = ("FAILED" if request.error else "sent") if request.sent else ""
     lines = [f"{number:>4}  {label:<20} {request.method:<6} {request.path} {mark}"]
     args = "  ".join(f"{k}: {_shown(v)}" for k, v in request.args.items())
     if args:

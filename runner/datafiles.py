@@ -13,6 +13,7 @@ from typing import Any
 
 from runner.errors import InvalidPlaybook, Problem
 from runner.loader import Document, Where, decode, parse_document
+from runner.wording import describe_value
 
 # The top-level section the playbook schema gives data files, read in
 # templates as {{ inputs.NAME }}.
@@ -99,7 +100,7 @@ def load_vars_file(path: Path) -> Document:
         hint = "write one `name: value` per line"
         document = _yaml_document(path, text, label, empty_hint=hint)
     if not isinstance(document.data, dict):
-        kind = _kind(document.data)
+        kind = describe_value(document.data)
         message = f"{label}: the file must map var names to values, not {kind}"
         hint = 'write one `name: value` per line (in JSON: {"name": value, ...})'
         raise InvalidPlaybook([Problem(path, 1, message, hint=hint)])
@@ -378,16 +379,6 @@ def _json_document(path: Path, text: str, label: str) -> Document:
     except InvalidPlaybook:
         lines = {}  # valid JSON that PyYAML rejects: problems go without a line
     return Document(path, data, lines)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool | int | float):
-        return f"a single value ({value})"
-    return "empty" if value is None else "a mapping"
 
 
 def _count(number: int, noun: str) -> str:

@@ -10,6 +10,11 @@ from runner.catalog import Catalog, Endpoint, Param
 
 UNCONFIRMED = "(not confirmed)"
 
+# Parameters a call cannot do without though no documentation marks them
+# required; the catalog's notes say so (a search without `q` finds nothing).
+NEEDED_IN_PRACTICE = {"gallery.search": ("q",)}
+PLACEHOLDER_NOTE = "# replace each <...> with a real value before the run"
+
 # The catalog spells as Imgur does; people search as they write.
 SPELLINGS = {"favour": "favor", "colour": "color", "cancell": "cancel"}
 
@@ -202,6 +207,8 @@ def paste_step(endpoint: Endpoint) -> str:
     # A step reading secrets is refused unless the playbook lists them.
     names = paste_secrets(endpoint)
     lines = [f"# the playbook needs: secrets: [{', '.join(names)}]"] if names else []
+    if "<" in text:
+        lines.append(PLACEHOLDER_NOTE)
     return "\n".join("  " + line for line in [*lines, *text.splitlines()])
 
 
@@ -212,9 +219,10 @@ def paste_secrets(endpoint: Endpoint) -> list[str]:
 
 
 def _pasted_params(endpoint: Endpoint) -> list[Param]:
-    """Required parameters and one of each group; else the first, to show how."""
+    """Needed parameters and one of each group; else the first, to show how."""
     names = {p.name for p in endpoint.params if p.required}
     names |= {group[0] for group in endpoint.one_of_required}
+    names |= set(NEEDED_IN_PRACTICE.get(endpoint.name, ()))
     params = [p for p in endpoint.params if p.name in names]
     return params or list(endpoint.params[:1])
 

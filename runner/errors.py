@@ -1,11 +1,17 @@
-"""Exit codes and the exceptions the runner raises, each with its context."""
+"""Exit codes and the exceptions the runner raises, each with its context.
+
+Light on purpose: `runner.startup` imports it before anything else loads.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -62,7 +68,12 @@ class TemplateError(PlaybookError):
 
 
 class StepError(PlaybookError):
-    """A step did not do what it should; the message says why."""
+    """A step did not do what it should; the message says why.
+
+    `retryable` says that Imgur's answer calls the failure passing (a 429,
+    most 5xx); whether the call is sent again is `transports.may_retry`'s
+    decision.
+    """
 
     def __init__(
         self,

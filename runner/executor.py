@@ -7,6 +7,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from functools import lru_cache
@@ -26,6 +27,7 @@ from runner.export import as_rows, export_text, write_export
 from runner.pages import fetch_pages
 from runner.playbook import OnError, Playbook, Step
 from runner.redact import Redactor
+from runner.replies import Reply, reply_error
 from runner.results import (
     CallRecord,
     Exported,
@@ -35,22 +37,21 @@ from runner.results import (
     StepResult,
     plain,
 )
-from runner.retry import Retry
+from runner.retry import NO_RETRY, Retry
 from runner.templating import (
     Expression,
     compile_expression,
-    describe_value,
     loop_items,
+    parse_template,
     render,
+    templates_in,
 )
-from runner.transports import Call, Reply, reply_error
+from runner.transports import Call, may_retry
+from runner.wording import describe_value
 
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "imgur-playbook failed unexpectedly here (run with --debug)"
-# Methods that change something each time they are sent: one whose answer
-# was lost may have been acted on, and sending it again could do it twice.
-NOT_REPEATABLE = frozenset({"POST"})
 FINISHED = frozenset({Status.SUCCEEDED, Status.FAILED, Status.SKIPPED})
 
 
@@ -92,11 +93,20 @@ class Phase(Enum):
     WAITING = "waiting"  # between tries
 
 
+@dataclass
+class Tries:
+    """How often one call may be tried, and the tries of each request so far."""
+
+    retry: Retry
+    counts: dict[Any, int] = field(default_factory=dict)  # by page (None: no pages)
+
+
 class Executor:
     """Runs a checked playbook's steps in order through one sender.
 
     `clock`, `sleep` and `rng` are injected so that tests wait for nothing;
-    `sending` is told of each request just before it goes out.
+    `sending` is told of each request just before it goes out. Without
+    `retries`, each request is sent once: no retry, no `until` polling.
     """
 
     def __init__(
@@ -112,6 +122,7 @@ class Executor:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         sending: Callable[[RunResult, Call], None] | None = None,
+        retries: bool = True,
     ) -> None:
         self.playbook = playbook
         self.sender = sender
@@ -120,6 +131,7 @@ class Executor:
         self.clock, self.now, self.sleep = clock, now, sleep
         self.rng = rng or random.Random()
         self.sending = sending
+        self.retries = retries
         self.result = RunResult(
             run_id=uuid.uuid4().hex[:12],
             playbook=playbook,
@@ -217,9 +229,10 @@ class Executor:
         if not self._loop_holds(step):
             result.status = Status.SKIPPED
             result.note = _when_note(step)
-            return {}
+            return {"items": []}  # what a loop whose items all skip saves
         values = self._loop_values(step)
         result.items = [ItemResult(index=i, item=v) for i, v in enumerate(values)]
+        self._keep_item_secrets(step, result.items)
         each = _when_reads_item(step)
         for item in result.items:
             scope = {**self.context, step.as_name: item.item}
@@ -238,6 +251,23 @@ class Executor:
         if step.when is None or _when_reads_item(step):
             return True
         return self._holds(step, self.context)
+
+    def _keep_item_secrets(self, step: Step, items: list[ItemResult]) -> None:
+        """Learn what each item gives a secret parameter, before a report shows it.
+
+        The items are in the report from the start: a deletehash in one that
+        is never sent (the loop stops, `when` skips it) is never learned else.
+        """
+        secret = _secret_args(step)
+        if not secret:
+            return
+        for item in items:
+            try:
+                given = render(secret, {**self.context, step.as_name: item.item})
+            except PlaybookError:
+                given = _read_from_item(secret, step.as_name, item.item)
+            for value in Call(step.endpoint, given).secrets():
+                self.redactor.add(value)
 
     def _loop_values(self, step: Step) -> list[Any]:
         values = render(step.for_each, self.context)
@@ -328,9 +358,6 @@ class Executor:
         require_values(step, rendered, self.playbook)
         return prepare_arguments(step.endpoint, rendered, self.playbook)
 
-    def _retry(self, step: Step) -> Retry:
-        return step.retry
-
     def _perform(
         self,
         step: Step,
@@ -344,8 +371,8 @@ class Executor:
         `record.attempts` counts the step's tries: one, and one per retry.
         """
         record.attempts = 1
-        tries: dict[Any, int] = {}
-        until = self._retry(step).until
+        tries = Tries(step.retry if self.retries else NO_RETRY)
+        until = tries.retry.until
         while True:
             reply = self._fetch(step, args, record, tries)
             if reply is None or until is None:
@@ -353,21 +380,17 @@ class Executor:
             failure = failed_expectation(until, self._document(reply, scope))
             if failure is None:
                 return reply
-            most = max(tries.values())
-            if most >= self._retry(step).attempts:
+            most = max(tries.counts.values())
+            if most >= tries.retry.attempts:
                 raise ExpectationFailed(
                     f"still not true after {most} attempts: "
                     + failure.replace("expect ", "retry.until ", 1),
                     http_status=reply.status,
                 )
-            self._wait(step, most, record, None)
+            self._wait(step, tries.retry, most, record, None)
 
     def _fetch(
-        self,
-        step: Step,
-        args: dict[str, Any],
-        record: CallRecord,
-        tries: dict[Any, int],
+        self, step: Step, args: dict[str, Any], record: CallRecord, tries: Tries
     ) -> Reply | None:
         if step.pages is None:
             return self._send(step, args, record, tries)
@@ -382,16 +405,13 @@ class Executor:
         return reply
 
     def _send(
-        self,
-        step: Step,
-        args: dict[str, Any],
-        record: CallRecord,
-        tries: dict[Any, int],
+        self, step: Step, args: dict[str, Any], record: CallRecord, tries: Tries
     ) -> Reply | None:
         """Send once, and again after a wait while the failure is passing."""
         request = args.get("page")  # each page has its own tries
+        counts = tries.counts
         while True:
-            tries[request] = tries.get(request, 0) + 1
+            counts[request] = counts.get(request, 0) + 1
             try:
                 reply = self._exchange(step, args, record)
                 if reply is None:
@@ -401,34 +421,40 @@ class Executor:
                     return reply
                 raise error
             except StepError as error:
-                attempts = self._retry(step).attempts
-                if not error.retryable or tries[request] >= attempts:
+                again = may_retry(step.endpoint.method, error)
+                if not again or counts[request] >= tries.retry.attempts:
                     raise
-                self._wait(step, tries[request], record, error)
+                self._wait(step, tries.retry, counts[request], record, error)
 
     def _exchange(
         self, step: Step, args: dict[str, Any], record: CallRecord
     ) -> Reply | None:
         """One request and its answer, noted in `record`."""
         call = Call(step.endpoint, args)
+        for value in call.secrets():  # the `sending` hook may write the report
+            self.redactor.add(value)
         if self.sending is not None:
             self.sending(self.result, call)
         self._phase = Phase.SENDING
         self._sent += 1
         try:
             reply = self.sender.send(call)
-        except TransportError as error:
+        except TransportError:
             self._phase = Phase.PREPARING
-            raise _unanswered(step, error) from None
+            raise
         self._phase = Phase.PREPARING
         if reply is not None:
             self._note(reply, record)
         return reply
 
     def _wait(
-        self, step: Step, tries: int, record: CallRecord, error: StepError | None
+        self,
+        step: Step,
+        retry: Retry,
+        tries: int,
+        record: CallRecord,
+        error: StepError | None,
     ) -> None:
-        retry = self._retry(step)
         seconds = retry.wait_for(tries, error, self.rng)
         logger.info(
             "step %s: try %d of %d in %.1fs%s",
@@ -493,17 +519,22 @@ class Executor:
         return {**scope, **reply.document()}
 
     def _export(self, step: Step, result: StepResult, view: dict[str, Any]) -> None:
-        """Write the step's rows, unless the step did nothing worth writing."""
+        """Write the step's rows: a single call's if it succeeded; a loop's
+        items that succeeded, however it ended, even none.
+
+        A loop that `when` skipped whole, before its list, writes nothing.
+        """
         export = step.export
-        if export is None or result.status in (Status.SKIPPED, Status.PLANNED):
-            return
-        if result.status is not Status.SUCCEEDED and not view.get("items"):
+        if export is None or not _exports(result):
             return
         document = {**self.context, **view}
         rows = as_rows(export.rows.search(document), export.rows.source)
         path = self.playbook.folder / str(render(export.to, self.context))
-        text = export_text(rows, export.columns, export.format)
-        write_export(path, self.redactor.text(text))
+        columns = export.columns
+        if not rows and columns is None and export.rows.source.strip() == "items":
+            columns = tuple(step.save) or None  # a header-only file names them
+        text = export_text(rows, columns, export.format, self.redactor)
+        write_export(path, text)
         result.exported = Exported(file=str(path), rows=len(rows))
 
     def _describe(self, error: PlaybookError) -> str:
@@ -539,6 +570,12 @@ def _nothing_saved(run: RunResult, step_id: str) -> str | None:
     return None
 
 
+def _exports(result: StepResult) -> bool:
+    """Whether the step's export is written, given how the step ended."""
+    # A loop that made its list writes the items that succeeded, even none.
+    return result.items is not None or result.status is Status.SUCCEEDED
+
+
 def _loop_view(result: StepResult) -> dict[str, Any]:
     """What later steps read of a loop: the saves of the items that succeeded."""
     items = result.items or []
@@ -561,12 +598,37 @@ def _reads_secrets(expression: Expression) -> bool:
     return any(path[0] == "secrets" for path in expression.root_paths())
 
 
-def _unanswered(step: Step, error: TransportError) -> TransportError:
-    """A lost answer to a write: sending it again could act twice."""
-    if not error.sent or step.endpoint.method not in NOT_REPEATABLE:
-        return error
-    return TransportError(
-        f"{error}. The request had been sent, so Imgur may have acted on it; "
-        f"it is not sent again: check on Imgur before running `{step.id}` again",
-        sent=True,
-    )
+def _secret_args(step: Step) -> dict[str, Any]:
+    """The step's arguments that go to parameters the catalog marks secret."""
+    return {
+        name: value
+        for name, value in step.args.items()
+        if (param := step.endpoint.param(name)) is not None and param.secret
+    }
+
+
+def _read_from_item(args: Mapping[str, Any], name: str, item: Any) -> dict[str, Any]:
+    """What each argument's templates read of the item, taken as it is.
+
+    For an item whose arguments cannot be rendered: its values are in the
+    report all the same.
+    """
+    read: dict[str, Any] = {}
+    for arg, value in args.items():
+        paths = [
+            path[1:]
+            for _, text in templates_in(value)
+            for expression in parse_template(text).expressions
+            for path in expression.root_paths()
+            if path[0] == name
+        ]
+        read[arg] = [_field(item, path) for path in paths]
+    return read
+
+
+def _field(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -11,6 +10,7 @@ from jmespath.visitor import TreeInterpreter
 from runner.errors import TemplateError
 from runner.functions import OPTIONS
 from runner.templating import Expression
+from runner.wording import shown
 
 # Parts of an expression worth showing when it turns out false.
 _SHOWN_CHILDREN = ("comparator", "function_expression", "not_expression")
@@ -79,5 +79,4 @@ def _source(node: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+    return shown(value, MAX_SHOWN)

@@ -12,6 +12,7 @@ from typing import Any
 
 from runner.atomic import write_text_atomic
 from runner.errors import StepError
+from runner.redact import Redactor
 from runner.templating import Expression
 
 FORMATS = ("csv", "json")
@@ -50,19 +51,29 @@ def as_rows(value: Any, source: str) -> list[Any]:
     )
 
 
-def export_text(rows: Sequence[Any], columns: Sequence[str] | None, fmt: str) -> str:
-    """The file's whole text: CSV with a header row, or a JSON array."""
+def export_text(
+    rows: Sequence[Any],
+    columns: Sequence[str] | None,
+    fmt: str,
+    redactor: Redactor,
+) -> str:
+    """The file's whole text: CSV with a header row, or a JSON array.
+
+    No secret is written: a field named like one (`deletehash`, tokens) is
+    masked whatever its value, and so is every value the run knows is secret.
+    """
     if fmt == "json":
         chosen = [_pick(row, columns) for row in rows] if columns else list(rows)
-        return json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(redactor.value(chosen), indent=2, ensure_ascii=False)
+        return redactor.text(text) + "\n"
     header = list(columns) if columns else _columns(rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        values = row if isinstance(row, Mapping) else {header[0]: row}
-        writer.writerow([_cell(values.get(name)) for name in header])
-    return out.getvalue()
+        values = redactor.value(_pick(row, header))
+        writer.writerow([_cell(values[name]) for name in header])
+    return redactor.text(out.getvalue())
 
 
 def write_export(path: Path, text: str) -> None:
@@ -86,10 +97,10 @@ def _columns(rows: Sequence[Any]) -> list[str]:
     return list(names) or ["value"]
 
 
-def _pick(row: Any, columns: Sequence[str]) -> Any:
-    if not isinstance(row, Mapping):
-        return row
-    return {name: row.get(name) for name in columns}
+def _pick(row: Any, columns: Sequence[str]) -> dict[str, Any]:
+    """The row's value for each column; a row that is one value fills the first."""
+    values = row if isinstance(row, Mapping) else {columns[0]: row}
+    return {name: values.get(name) for name in columns}
 
 
 def _cell(value: Any) -> str:

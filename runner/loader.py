@@ -22,10 +22,24 @@ Where = tuple[str | int, ...]
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 BINARY = "tag:yaml.org,2002:binary"
 BOOL = "tag:yaml.org,2002:bool"
-# YAML 1.1 reads these words as true or false; a reader often means the word.
-BOOL_WORDS = ("true", "false")
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+STR = "tag:yaml.org,2002:str"
+VALUE = "tag:yaml.org,2002:value"
+# YAML 1.2's core schema: a value means what it looks like. 010 is ten,
+# 0x1F and 1_000 are text, and only true and false are true and false.
+# (The resolver matches from the start only, so each pattern ends in \Z.)
+CORE_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+CORE_INT = re.compile(r"[-+]?[0-9]+\Z")
+CORE_FLOAT = re.compile(
+    r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+)
+# YAML 1.1 (and so PyYAML) reads these as true or false; here they are text.
+OLD_BOOL_WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
 UTF8_HINT = "save the file as UTF-8 (most editors offer it under Save As)"
 EMPTY_HINT = "a playbook holds `version: 1` and a `steps:` list (see the README)"
+TAB_HINT = "indent with spaces; most editors can turn tabs into spaces"
 # A line whose value starts with `{{`: `key: {{ ... }}` or `- {{ ... }}`.
 UNQUOTED = re.compile(
     r"^(?P<start>\s*(?:-\s+)*(?:[\w.$-]+:\s+)?)(?P<value>\{\{.*?)(?:\s+#.*)?$"
@@ -33,26 +47,92 @@ UNQUOTED = re.compile(
 
 
 class PlaybookLoader(SafeLoader):
-    """YAML's safe loader, but a date stays the text it was written as.
+    """YAML's safe loader with YAML 1.2's plain values; dates stay text.
 
-    `before: 2021-01-01` is meant for `to_epoch(vars.before)` or for a title;
-    a date object would fit neither, nor the JSON of a report.
+    PyYAML reads YAML 1.1, where `no` is false and `010` is eight; a
+    playbook's author means the word and ten. `before: 2021-01-01` is meant
+    for `to_epoch(vars.before)` or a title; a date object fits neither, nor
+    the JSON of a report.
     """
 
 
+_REPLACED = {BOOL, INT, FLOAT, TIMESTAMP, VALUE}
 PlaybookLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _REPLACED]
     for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
 }
+# Tried in this order for a value's first character: int before float.
+PlaybookLoader.add_implicit_resolver(BOOL, CORE_BOOL, list("tTfF"))
+PlaybookLoader.add_implicit_resolver(INT, CORE_INT, list("-+0123456789"))
+PlaybookLoader.add_implicit_resolver(FLOAT, CORE_FLOAT, list("-+.0123456789"))
+
+
+def core_bool(text: str) -> bool | None:
+    """`text` as YAML 1.2 reads true or false, or None if it is neither."""
+    return text.lower() == "true" if CORE_BOOL.fullmatch(text) else None
+
+
+def core_int(text: str) -> int | None:
+    """`text` as YAML 1.2 reads a whole number (decimal digits), or None."""
+    return int(text) if CORE_INT.fullmatch(text) else None
+
+
+def core_float(text: str) -> float | None:
+    """`text` as YAML 1.2 reads a number (2.5, 1e3, .inf), or None."""
+    if CORE_INT.fullmatch(text):
+        return float(text)
+    if not CORE_FLOAT.fullmatch(text):
+        return None
+    lowered = text.lower()
+    if lowered.endswith((".inf", ".nan")):
+        return float(lowered.replace(".", ""))
+    return float(text)
+
+
+def bool_for(word: str) -> str | None:
+    """`true` or `false` for a word meant as one (yes, off, 1), else None."""
+    words = {**OLD_BOOL_WORDS, "1": "true", "0": "false"}
+    return words.get(word.strip().lower())
 
 
 def _text(loader: PlaybookLoader, node: yaml.Node) -> str:
     return str(loader.construct_scalar(node))  # type: ignore[arg-type]
 
 
+def _bool(loader: PlaybookLoader, node: yaml.Node) -> bool:
+    text = _text(loader, node).lower()
+    return text == "true" or bool_for(text) == "true"  # `!!bool yes` too
+
+
+def _int(loader: PlaybookLoader, node: yaml.Node) -> int | str:
+    # `!!int 0x1F` keeps its text: only decimal digits are a whole number.
+    text = _text(loader, node)
+    number = core_int(text)
+    return text if number is None else number
+
+
+def _float(loader: PlaybookLoader, node: yaml.Node) -> float | str:
+    text = _text(loader, node)
+    number = core_float(text)
+    return text if number is None else number
+
+
+PlaybookLoader.add_constructor(BOOL, _bool)
+PlaybookLoader.add_constructor(INT, _int)
+PlaybookLoader.add_constructor(FLOAT, _float)
 # Written out with `!!timestamp` or `!!binary`, a value is still text.
 PlaybookLoader.add_constructor(TIMESTAMP, _text)
 PlaybookLoader.add_constructor(BINARY, _text)
+
+
+def load_yaml_value(text: str) -> Any:
+    """One YAML value (a --var list, say), read as a playbook is.
+
+    Raises:
+        yaml.YAMLError: the text is not YAML.
+    """
+    return yaml.load(text, Loader=PlaybookLoader)
+
 
 # Far above any real playbook, far below what hangs the checks: nine aliases of
 # nine aliases, nine levels deep, would stand for 387 million values.
@@ -67,8 +147,10 @@ class Document:
     path: Path
     data: Any
     lines: dict[Where, int] = field(default_factory=dict)
-    # true or false values written as another word (yes, no, on, off): the word
+    # yes, no, on and off, which YAML 1.1 read as true or false: the word
     bool_words: dict[Where, str] = field(default_factory=dict)
+    # vars given on the command line, by name: "--var" or "--vars-file"
+    var_origins: dict[str, str] = field(default_factory=dict)
 
     def line(self, where: Sequence[str | int]) -> int | None:
         """Line of the node at `where`, or of its nearest placed ancestor."""
@@ -87,14 +169,13 @@ class Document:
     ) -> Problem:
         return Problem(self.path, self.line(where), message, step, hint)
 
-    def quoting_hint(self, where: Sequence[str | int]) -> str | None:
-        """A fix for a yes, no, on or off that YAML read as true or false."""
+    def bool_hint(self, where: Sequence[str | int]) -> str | None:
+        """The fix for a yes, no, on or off written where true or false is wanted."""
         word = self.bool_words.get(tuple(where))
         if word is None:
             return None
         key = f"{where[-1]}: " if where and isinstance(where[-1], str) else "- "
-        reading = "true" if word.lower() in ("yes", "on") else "false"
-        return f'YAML reads {word} as {reading}; put it in quotes: {key}"{word}"'
+        return f"write `{key}{OLD_BOOL_WORDS[word.lower()]}` ({word} is text)"
 
 
 def load_document(path: Path) -> Document:
@@ -193,6 +274,9 @@ def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> Probl
             return Problem(path, marked.line + 1, unquoted[0], hint=unquoted[1])
 
     mark = error.problem_mark or error.context_mark
+    if mark and _tab_indented(text, mark.line):
+        message = "this line is indented with a tab; YAML allows only spaces"
+        return Problem(path, mark.line + 1, message, hint=TAB_HINT)
     line = _real_line(text, mark.line + 1) if mark else None
     what = error.problem or "not valid YAML"
     hint = "check the indentation and quoting on this line and the one above"
@@ -217,6 +301,13 @@ def _unquoted_template(text: str, index: int) -> tuple[str, str] | None:
     fixed = f"{start.strip()} {quote}{value}{quote}".strip()
     message = f"a value that starts with {{{{ must be in quotes: {fixed}"
     return message, "quote the whole value, from {{ to the end of the line"
+
+
+def _tab_indented(text: str, index: int) -> bool:
+    """Whether line `index` starts with blanks that hold a tab."""
+    lines = text.splitlines()
+    line = lines[index] if index < len(lines) else ""
+    return "\t" in line[: len(line) - len(line.lstrip())]
 
 
 def _real_line(text: str, line: int) -> int:
@@ -349,10 +440,10 @@ def _record_lines(
 
 
 def _is_bool_word(node: yaml.Node) -> bool:
-    """Whether YAML reads the word as true or false though it is not one of them."""
-    if not isinstance(node, yaml.ScalarNode) or node.tag != BOOL:
+    """Whether the node is a yes, no, on or off that YAML 1.1 read as true or false."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag != STR or node.style:
         return False
-    return str(node.value).lower() not in BOOL_WORDS
+    return str(node.value).lower() in OLD_BOOL_WORDS
 
 
 def _record_mapping(

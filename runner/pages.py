@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from runner.errors import StepError
-from runner.transports import Reply
+from runner.replies import Reply
 
 ALL = "all"
 # A list that never ends is a fault somewhere: stop rather than spend the

@@ -16,29 +16,15 @@ from typing import Any
 
 from runner.arguments import prepare_arguments, require_values
 from runner.catalog import Endpoint
-from runner.executor import Executor, Sender
+from runner.errors import StepError
+from runner.executor import Executor, Sender, Tries
+from runner.known import PartlyKnown, Unknown, render_known
 from runner.playbook import Playbook, Step
 from runner.redact import MASK
+from runner.replies import Reply
 from runner.results import CallRecord, ItemResult, RunResult, Status, StepResult
-from runner.retry import NO_RETRY, Retry
-from runner.templating import Expression, Template, parse_template
-from runner.transports import Call, Reply, wire_text
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value the run learns only when it gets there, shown as ``<expr>``."""
-
-    source: str
-
-    def __str__(self) -> str:
-        return f"<{self.source}>"
-
-
-class PartlyKnown(str):
-    """Text with an Unknown rendered inside it."""
-
-    __slots__ = ()
+from runner.templating import Expression, parse_template
+from runner.transports import Call, wire_text
 
 
 @dataclass
@@ -52,6 +38,7 @@ class PlannedRequest:
     args: dict[str, Any]
     sent: bool
     notes: list[str] = field(default_factory=list)
+    error: str | None = None  # why a read that was sent failed
 
 
 @dataclass
@@ -76,7 +63,8 @@ class Planner(Executor):
     """The executor with a recorder in place of the target."""
 
     def __init__(self, playbook: Playbook, sender: Sender | None, **kwargs: Any):
-        super().__init__(playbook, sender or NotSending(), **kwargs)
+        # A plan asks once: it waits for nothing.
+        super().__init__(playbook, sender or NotSending(), retries=False, **kwargs)
         self.reads = sender is not None
         self.requests: list[PlannedRequest] = []
         # Secrets not set are shown, not needed: nothing is sent with them.
@@ -151,27 +139,27 @@ class Planner(Executor):
         require_values(step, rendered, self.playbook)
         return planned_arguments(step.endpoint, rendered)
 
-    def _retry(self, step: Step) -> Retry:
-        return NO_RETRY  # a plan asks once: it waits for nothing
-
     def _send(
-        self,
-        step: Step,
-        args: dict[str, Any],
-        record: CallRecord,
-        tries: dict[Any, int],
+        self, step: Step, args: dict[str, Any], record: CallRecord, tries: Tries
     ) -> Reply | None:
         known = not _has_unknown(args)
         sent = self.reads and known and step.endpoint.method == "GET"
-        self.requests.append(self._request(step, args, sent))
+        request = self._request(step, args, sent)
+        self.requests.append(request)
         if not sent:
             return None
         prepared = prepare_arguments(step.endpoint, args, self.playbook)
-        return super()._send(step, prepared, record, tries)
+        try:
+            return super()._send(step, prepared, record, tries)
+        except StepError as error:
+            request.error = str(error)  # the read failed: the plan says so
+            raise
 
     def _export(self, step: Step, result: StepResult, view: dict[str, Any]) -> None:
         """Say which file the run would write; a plan writes nothing."""
-        if step.export is None or result.status is Status.SKIPPED:
+        if step.export is None or (
+            result.items is None and result.status is Status.SKIPPED
+        ):
             return
         to = render_known(step.export.to, self.context, self.pending)
         mine = [r for r in self.requests if r.step == step.id]
@@ -184,6 +172,11 @@ class Planner(Executor):
             notes.append(f"pages: {step.pages.text}, until an empty page")
         if step.retry.attempts > 1:
             notes.append(f"up to {step.retry.attempts} attempts")
+        if step.endpoint.destructive:
+            notes.append(
+                f"destructive: {step.endpoint.destructive}; the run needs "
+                "`allow_destructive: true` on the step and --allow-destructive"
+            )
         index = self._record.index if isinstance(self._record, ItemResult) else None
         return PlannedRequest(
             step=step.id,
@@ -194,41 +187,6 @@ class Planner(Executor):
             sent=sent,
             notes=notes,
         )
-
-
-def render_known(
-    value: Any, scope: Mapping[str, Any], pending: set[tuple[str, ...]]
-) -> Any:
-    """Render templates, with an Unknown wherever a pending value is read."""
-    if isinstance(value, str) and "{{" in value:
-        return _render_text(value, scope, pending)
-    if isinstance(value, Mapping):
-        return {k: render_known(v, scope, pending) for k, v in value.items()}
-    if isinstance(value, list):
-        return [render_known(item, scope, pending) for item in value]
-    return value
-
-
-def _render_text(
-    text: str, scope: Mapping[str, Any], pending: set[tuple[str, ...]]
-) -> Any:
-    template = parse_template(text)
-    lone = template.lone
-    if lone is not None:
-        if _reads_any([lone], pending):
-            return Unknown(lone.source)
-        return lone.resolve(scope)
-    # The known parts are rendered as the run renders text (true, ["a"]).
-    shown = Template(
-        tuple(
-            str(Unknown(part.source))
-            if isinstance(part, Expression) and _reads_any([part], pending)
-            else part
-            for part in template.parts
-        )
-    )
-    joined = shown.render(scope)
-    return PartlyKnown(joined) if _reads_any(template.expressions, pending) else joined
 
 
 def planned_arguments(endpoint: Endpoint, args: Mapping[str, Any]) -> dict[str, Any]:

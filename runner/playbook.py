@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import re
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,12 +19,19 @@ from runner.checks import Checker
 from runner.datafiles import load_data, load_vars_file
 from runner.errors import InvalidPlaybook, Problem
 from runner.export import Export
-from runner.loader import Document, PlaybookLoader, load_document
+from runner.loader import (
+    Document,
+    bool_for,
+    core_bool,
+    core_float,
+    core_int,
+    load_document,
+    load_yaml_value,
+)
 from runner.pages import Pages
 from runner.retry import NO_RETRY, Retry
 from runner.templating import Expression, compile_expression
-
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+from runner.wording import shown, type_in_words
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,12 @@ def load_playbook(
     vars_file: Path | None = None,
     allow_destructive: bool = False,
     catalog: Catalog | None = None,
+    planning: bool = False,
 ) -> Playbook:
     """Load, check and build a playbook.
+
+    With `planning` (for `plan`, which sends no write), destructive steps
+    are let through whatever allows them.
 
     Raises:
         InvalidPlaybook: with every problem found, each placed in the file.
@@ -106,7 +116,11 @@ def load_playbook(
         apply_overrides(document, overrides)
     inputs, input_problems = load_data(document)
     checker = Checker(
-        document, catalog, allow_destructive=allow_destructive, inputs=inputs
+        document,
+        catalog,
+        allow_destructive=allow_destructive,
+        inputs=inputs,
+        planning=planning,
     )
     problems = input_problems + checker.problems()
     if problems:
@@ -131,8 +145,9 @@ def apply_overrides(document: Document, overrides: Mapping[str, str]) -> None:
             merged[name] = typed_like(merged.get(name), text)
         except ValueError as error:
             message = f"--var {name}={text}: {error}"
-            hint = f"write it like {_var_example(name, merged[name])}"
+            hint = f"write it like {_var_example(name, merged[name], text)}"
             problems.append(document.problem(("vars", name), message, hint=hint))
+        document.var_origins[name] = "--var"
     if problems:
         raise InvalidPlaybook(problems)
     document.data["vars"] = merged
@@ -151,10 +166,14 @@ def _unknown_var(document: Document, name: str, text: str, known: list[str]) -> 
     return document.problem(("vars",), message, hint=hint)
 
 
-def _var_example(name: str, existing: Any) -> str:
-    """A --var that fits the playbook's value, ready to paste into a shell."""
+def _var_example(name: str, existing: Any, given: str) -> str:
+    """A --var that fits the playbook's value, ready to paste into a shell.
+
+    A yes, on or 1 given for true or false is meant as true, whatever the
+    playbook's value is.
+    """
     if isinstance(existing, bool):
-        value = json.dumps(existing)
+        value = bool_for(given) or json.dumps(existing)
     elif isinstance(existing, list):
         value = _flow(existing) or "[a, b]"
     elif isinstance(existing, dict):
@@ -186,9 +205,11 @@ def apply_vars_file(document: Document, vars_file: Path) -> None:
         try:
             merged[key] = value_like(existing, value)
         except ValueError as error:
-            message = f"--vars-file: `{key}` is {_shown(value)}, but {error}"
-            hint = f"write it like the playbook's `{key}: {_shown(existing)}`"
+            message = f"--vars-file: `{key}` is {shown(value)}, but {error}"
+            hint = given.bool_hint((key,)) if isinstance(existing, bool) else None
+            hint = hint or f"write it like the playbook's `{key}: {shown(existing)}`"
             problems.append(given.problem((key,), message, hint=hint))
+        document.var_origins[key] = "--vars-file"
     if problems:
         raise InvalidPlaybook(problems)
     document.data["vars"] = merged
@@ -210,22 +231,17 @@ def value_like(existing: Any, value: Any) -> Any:
     if isinstance(existing, float) and type(value) is int:
         return float(value)
     if type(value) is not type(existing):
-        raise ValueError(f"the playbook's value is {_kind_word(existing)}")
+        raise ValueError(f"the playbook's value is {type_in_words(existing)}")
     return value
-
-
-def _shown(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def typed_like(existing: Any, text: str) -> Any:
     """`text` read as the type of `existing` (text when the playbook has no value).
 
-    The rules are few so that a value means what it looks like: a whole
-    number is decimal digits (010 is ten), a number is written as Python
-    writes it (1e3 too), true or false is `true` or `false`, and a list or a
-    mapping is written as JSON or YAML on one line (`[cats, aww]`).
+    A value is read as a playbook's value is (YAML 1.2's core schema): a
+    whole number is decimal digits (010 is ten), a number is written like
+    2.5 or 1e3, true or false is `true` or `false`, and a list or a mapping
+    is written as JSON or YAML on one line (`[cats, aww]`).
 
     Raises:
         ValueError: `text` cannot be that type.
@@ -235,24 +251,13 @@ def typed_like(existing: Any, text: str) -> Any:
     read = _READERS.get(type(existing))
     value = read(text.strip()) if read else None
     if value is None:
-        raise ValueError(f"the playbook's value is {_kind_word(existing)}")
+        raise ValueError(f"the playbook's value is {type_in_words(existing)}")
     return value
 
 
-def _bool(text: str) -> bool | None:
-    return {"true": True, "false": False}.get(text.lower())
-
-
-def _int(text: str) -> int | None:
-    return int(text) if WHOLE_NUMBER.fullmatch(text) else None
-
-
 def _float(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+    number = core_float(text)
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _list(text: str) -> list[Any] | None:
@@ -268,30 +273,18 @@ def _dict(text: str) -> dict[str, Any] | None:
 def _flow_value(text: str) -> Any:
     """JSON or one line of YAML, read as the playbook is (dates stay text)."""
     try:
-        return yaml.load(text, Loader=PlaybookLoader)
+        return load_yaml_value(text)
     except yaml.YAMLError:
         return None
 
 
 _READERS: dict[type, Callable[[str], Any]] = {
-    bool: _bool,
-    int: _int,
+    bool: core_bool,
+    int: core_int,
     float: _float,
     list: _list,
     dict: _dict,
 }
-
-
-def _kind_word(value: Any) -> str:
-    words = {
-        bool: "true or false",
-        int: "a whole number (digits, like 10 or -3)",
-        float: "a number (like 2.5 or 1e3)",
-        str: "text",
-        list: "a list (like [a, b])",
-        dict: "a mapping (like {a: 1})",
-    }
-    return words.get(type(value), "not a single value")
 
 
 def build_playbook(

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from runner.errors import ConfigError
+
 MASK = "***"
 
 # Response fields whose values are credentials or capabilities.
@@ -20,18 +22,49 @@ SECRET_QUERY = frozenset({"api_token", "client_id", "client_secret", "access_tok
 MIN_SECRET_LENGTH = 4
 
 
+def too_short_to_mask(value: str) -> bool:
+    """Whether a secret is too short to be masked: it would show wherever written.
+
+    An empty value shows nothing, so it is not too short.
+    """
+    return 0 < len(value) < MIN_SECRET_LENGTH
+
+
+def require_maskable(name: str, value: str) -> None:
+    """Refuse the value of the variable `name` if it is too short to be masked.
+
+    Raises:
+        ConfigError: naming the variable, never the value.
+    """
+    if too_short_to_mask(value):
+        raise ConfigError(
+            f"{name} is too short to be masked safely: a secret of fewer than "
+            f"{MIN_SECRET_LENGTH} characters would show in reports and logs; "
+            f"set {name} to the whole value"
+        )
+
+
 class Redactor:
     """Knows the run's secret values and masks them in text and data."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: set[str] = set()
+        self._whole: set[str] = set()  # too short to find in text
         self._pattern: re.Pattern[str] | None = None
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret: object) -> None:
-        """Treat `secret` as secret from now on (short values are ignored)."""
-        if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
+        """Treat `secret` as secret from now on.
+
+        A value too short to mask in text (it would hide parts of ordinary
+        words) is masked only where it is a whole value; callers refuse those
+        given as secrets (:func:`require_maskable`).
+        """
+        if not isinstance(secret, str) or not secret:
+            return
+        if too_short_to_mask(secret):
+            self._whole.add(secret)
             return
         forms = {secret, quote(secret, safe=""), quote(secret)}
         if not forms <= self._secrets:
@@ -72,7 +105,7 @@ class Redactor:
     def value(self, value: Any) -> Any:
         """A deep copy of `value` with secrets masked in every string."""
         if isinstance(value, str):
-            return self.text(value)
+            return MASK if value in self._whole else self.text(value)
         if isinstance(value, Mapping):
             return {
                 key: MASK if key in SECRET_FIELDS else self.value(item)

@@ -10,6 +10,7 @@ import random
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,13 @@ from typing import Any
 from dotenv import dotenv_values
 
 from runner.errors import ConfigError, InvalidPlaybook, Problem, RunInterrupted
-from runner.executor import Executor, Observer
+from runner.executor import Executor, Observer, Sender
 from runner.loader import not_utf8
 from runner.plan import Plan, Planner
 from runner.playbook import Playbook, load_playbook
-from runner.redact import Redactor
+from runner.redact import Redactor, require_maskable
 from runner.report import DEFAULT_REPORT_FOLDER, default_report_path, write_report
-from runner.results import ItemResult, RunResult, StepResult
+from runner.results import ItemResult, RunResult, Status, StepResult
 from runner.targets import (
     Credentials,
     Target,
@@ -134,8 +135,10 @@ def _env_text(path: Path) -> str:
         raise ConfigError(str(problem)) from None
 
 
-def check(request: RunRequest) -> Playbook:
+def check(request: RunRequest, *, planning: bool = False) -> Playbook:
     """Every check that can run before a request: file, catalog, target.
+
+    With `planning`, a destructive step is let through: a plan sends no write.
 
     Raises:
         InvalidPlaybook: with all the problems found.
@@ -145,6 +148,7 @@ def check(request: RunRequest) -> Playbook:
         overrides=request.overrides,
         vars_file=request.vars_file,
         allow_destructive=request.allow_destructive,
+        planning=planning,
     )
     if request.target is not None:
         if request.base_url is not None:
@@ -187,10 +191,11 @@ def run(
         redactor.add(value)
     secrets = _secrets(playbook, request.env, redactor)
     writer = ReportWriter(request.report, redactor, interval=REPORT_INTERVAL)
-    with open_transport(request.target, credentials, redactor, request.base_url) as t:
-        executor = Executor(
+
+    def executor_for(sender: Sender) -> Executor:
+        return Executor(
             playbook,
-            t,
+            sender,
             secrets=secrets,
             observers=(writer, *observers),
             redactor=redactor,
@@ -198,13 +203,51 @@ def run(
             rng=rng,
             sending=writer.request_sending,
         )
-        try:
-            result = executor.run()
-        except KeyboardInterrupt:
-            raise RunInterrupted(writer.path_for(executor.result)) from None
-        finally:
-            writer.finish(executor.result)
+
+    opened = open_transport(request.target, credentials, redactor, request.base_url)
+    result = _run_on(opened, executor_for, writer)
     return Outcome(result, writer.path_for(result))
+
+
+def _run_on(
+    target: AbstractContextManager[Sender],
+    executor_for: Callable[[Sender], Executor],
+    writer: ReportWriter,
+) -> RunResult:
+    """Open the target, run the steps on it, and close it.
+
+    Raises:
+        RunInterrupted: Ctrl-C (or a stop signal) came once the steps began.
+        KeyboardInterrupt: Ctrl-C came before they began: nothing was sent.
+    """
+    executor: Executor | None = None
+    try:
+        with target as sender:
+            executor = executor_for(sender)
+            _execute(executor, writer)
+    except KeyboardInterrupt:
+        # After the steps (the sandbox or the connection closing), the run
+        # has ended and its report says how.
+        if executor is None or executor.result.status is Status.NOT_RUN:
+            raise
+        if executor.result.status is Status.INTERRUPTED:
+            raise RunInterrupted(writer.path_for(executor.result)) from None
+        logger.info("Ctrl-C came after the run had ended; its report is written")
+    return executor.result
+
+
+def _execute(executor: Executor, writer: ReportWriter) -> None:
+    """Run the steps; the report is finished however they end.
+
+    Raises:
+        RunInterrupted: Ctrl-C (or a stop signal) came while they ran.
+    """
+    try:
+        executor.run()
+    except KeyboardInterrupt:
+        raise RunInterrupted(writer.path_for(executor.result)) from None
+    finally:
+        writer.finish(executor.result)
 
 
 def plan(
@@ -219,11 +262,12 @@ def plan(
         InvalidPlaybook: the playbook failed its checks.
         ConfigError: `reads` without a target, or missing credentials.
     """
-    playbook = check(request)
+    playbook = check(request, planning=True)
     redactor = redactor or Redactor()
     known = [name for name in playbook.secrets if request.env.get(name)]
     secrets = {name: request.env[name] for name in known}
-    for value in secrets.values():
+    for name, value in secrets.items():
+        require_maskable(name, value)
         redactor.add(value)
     if not reads:
         return Planner(playbook, None, secrets=secrets, redactor=redactor).plan()
@@ -287,6 +331,8 @@ def _require_secrets(playbook: Playbook, env: Mapping[str, str]) -> None:
             f"{playbook.path}: the {noun} {names} {'is' if len(empty) == 1 else 'are'}"
             " set but empty; give a value after the = in the environment or .env file"
         )
+    for name in playbook.secrets:
+        require_maskable(name, env[name])
 
 
 def _secrets(

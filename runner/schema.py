@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -13,8 +12,10 @@ from typing import Any
 from jsonschema import Draft7Validator, ValidationError
 from jsonschema.validators import validator_for
 
+from runner.catalog import Catalog, Endpoint
 from runner.errors import Problem
-from runner.loader import Document
+from runner.loader import Document, Where
+from runner.wording import shown
 
 IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]*$"
 TEMPLATE = "\\{\\{"
@@ -75,21 +76,27 @@ def validator(name: str) -> Any:
     return cls(schema)
 
 
-def playbook_problems(document: Document) -> list[Problem]:
-    """Every way the document breaks the playbook schema, in file order."""
+def schema_problems(
+    document: Document, catalog: Catalog | None = None
+) -> list[tuple[Where, Problem]]:
+    """Every way the document breaks the playbook schema, each with its place.
+
+    With a catalog, a parameter written beside `with:` instead of under it
+    is named as one.
+    """
     errors = [
         focused
         for error in playbook_validator().iter_errors(document.data)
         for focused in _focus(error)
     ]
     misspelt = _misspelt(errors)
-    problems = [
-        problem
+    placed = [
+        placed
         for error in errors
         if (tuple(error.absolute_path), _missing(error)) not in misspelt
-        for problem in _problems(document, error)
+        for placed in _problems(document, error, catalog)
     ]
-    return sorted(problems, key=lambda p: p.line or 0)
+    return sorted(placed, key=lambda placed: placed[1].line or 0)
 
 
 def _focus(error: ValidationError) -> list[ValidationError]:
@@ -147,27 +154,32 @@ def _missing(error: ValidationError) -> str | None:
     return str(error.message).split("'")[1]
 
 
-def _problems(document: Document, error: ValidationError) -> list[Problem]:
+def _problems(
+    document: Document, error: ValidationError, catalog: Catalog | None
+) -> list[tuple[Where, Problem]]:
     """One problem per unknown key of `error`, or else the one it describes."""
-    where = tuple(error.absolute_path)
+    where: Where = tuple(error.absolute_path)
     step = _step_id(document.data, where)
     extras = _unexpected(error)
     if extras:
-        return [_unknown_key(document, error, extra, step) for extra in extras]
+        return [
+            ((*where, str(extra)), _unknown_key(document, error, extra, step, catalog))
+            for extra in extras
+        ]
 
     message, hint = _explain(error)
     if _is_name(error):
         where = (*where, str(error.instance))
-    if _wants_text(error):
-        hint = document.quoting_hint(where) or hint
+    if _wants_bool(error):
+        hint = document.bool_hint(where) or hint
     hint = hint or _choices_hint(error)
-    return [document.problem(where, message, step=step, hint=hint)]
+    return [(where, document.problem(where, message, step=step, hint=hint))]
 
 
-def _wants_text(error: ValidationError) -> bool:
-    """Whether `error` is text wanted where YAML read something else."""
+def _wants_bool(error: ValidationError) -> bool:
+    """Whether `error` is true or false wanted where something else is written."""
     kinds = error.validator_value if error.validator == "type" else []
-    return "string" in (kinds if isinstance(kinds, list) else [kinds])
+    return "boolean" in (kinds if isinstance(kinds, list) else [kinds])
 
 
 def _step_id(data: Any, where: tuple[str | int, ...]) -> str | None:
@@ -212,7 +224,7 @@ def _required(error: ValidationError) -> tuple[str, str | None]:
 
 def _wrong_type(error: ValidationError) -> tuple[str, str | None]:
     wanted = _type_words(error.validator_value)
-    message = f"{_subject(error)} must be {wanted}, not {_shown(error.instance)}"
+    message = f"{_subject(error)} must be {wanted}, not {shown(error.instance)}"
     field = _field_name(error)
     hint = TYPE_HINTS.get(field or "")
     if hint is None and error.instance is None and field and field != STEP:
@@ -226,25 +238,25 @@ def _wrong_constant(error: ValidationError) -> tuple[str, str | None]:
     field = _field_name(error)
     hint = f"write `{field}: {wanted}`" if field and field != STEP else None
     if not _is_number(expected):
-        return f"{_subject(error)} must be {wanted}, not {_shown(error.instance)}", hint
+        return f"{_subject(error)} must be {wanted}, not {shown(error.instance)}", hint
     # `version: "1"` looks right to whoever typed it: the quotes are the mistake.
     if isinstance(error.instance, str) and error.instance.strip() == wanted:
         return f"{_subject(error)} must be the number {wanted}, without quotes", hint
-    shown = _shown(error.instance)
-    return f"{_subject(error)} must be the number {wanted}, not {shown}", hint
+    value = shown(error.instance)
+    return f"{_subject(error)} must be the number {wanted}, not {value}", hint
 
 
 def _not_one_of(error: ValidationError) -> tuple[str, str | None]:
     values: Any = error.validator_value
     allowed = [_literal(value) for value in values]
-    shown = _shown(error.instance)
+    value = shown(error.instance)
     close = difflib.get_close_matches(str(error.instance), allowed, n=1)
     hint = f"did you mean `{close[0]}`?" if close else None
-    return f"{_subject(error)} must be {_either(allowed)}, not {shown}", hint
+    return f"{_subject(error)} must be {_either(allowed)}, not {value}", hint
 
 
 def _bad_pattern(error: ValidationError) -> tuple[str, str | None]:
-    value = f"{_subject(error)} {_shown(error.instance)}"
+    value = f"{_subject(error)} {shown(error.instance)}"
     if error.validator_value == IDENTIFIER:
         return f"{value} is not a usable name", NAME_HINT
     if error.validator_value == TEMPLATE:
@@ -280,15 +292,15 @@ def _repeated(error: ValidationError) -> tuple[str, str | None]:
 
 def _out_of_range(error: ValidationError) -> tuple[str, str | None]:
     span = _range(_schema_of(error))
-    return f"{_subject(error)} must be {span}, not {_shown(error.instance)}", None
+    return f"{_subject(error)} must be {span}, not {shown(error.instance)}", None
 
 
 def _no_choice(error: ValidationError) -> tuple[str, str | None]:
-    return f"{_subject(error)} cannot be {_shown(error.instance)}", _choices(error)
+    return f"{_subject(error)} cannot be {shown(error.instance)}", _choices(error)
 
 
 def _not_allowed(error: ValidationError) -> tuple[str, str | None]:
-    return f"{_subject(error)} cannot be {_shown(error.instance)}", None
+    return f"{_subject(error)} cannot be {shown(error.instance)}", None
 
 
 EXPLAIN = {
@@ -374,14 +386,32 @@ def _range(schema: Mapping[str, Any]) -> str:
 
 
 def _unknown_key(
-    document: Document, error: ValidationError, extra: Any, step: str | None
+    document: Document,
+    error: ValidationError,
+    extra: Any,
+    step: str | None,
+    catalog: Catalog | None,
 ) -> Problem:
+    where = (*error.absolute_path, str(extra))
+    endpoint = _called(error, catalog)
+    if endpoint is not None and endpoint.param(str(extra)):
+        message = f"`{extra}` is a parameter of {endpoint.name}: indent it under with:"
+        hint = f"move `{extra}:` under `with:`, indented two spaces more than `with:`"
+        return document.problem(where, message, step=step, hint=hint)
     close = _closest_key(error, extra)
     known = ", ".join(_schema_of(error).get("properties", {}))
     hint = f"did you mean `{close}`?" if close else f"allowed: {known}"
     message = f"unknown key `{_literal(extra)}`{_in(_field_name(error))}"
-    where = (*error.absolute_path, str(extra))
     return document.problem(where, message, step=step, hint=hint)
+
+
+def _called(error: ValidationError, catalog: Catalog | None) -> Endpoint | None:
+    """The endpoint the step at fault calls, if `error` is about a step's keys."""
+    step: Any = error.instance
+    if catalog is None or _field_name(error) != STEP or not isinstance(step, dict):
+        return None
+    call = step.get("call")
+    return catalog.get(call) if isinstance(call, str) else None
 
 
 def _closest_key(error: ValidationError, extra: Any) -> str | None:
@@ -431,13 +461,6 @@ def _subject(error: ValidationError) -> str:
     if isinstance(last, int):
         return f"item {last + 1} of `{field}`"
     return f"`{field}`"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "-.inf" if value < 0 else ".nan" if math.isnan(value) else ".inf"
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _literal(value: Any) -> str:

@@ -13,12 +13,12 @@ import sys
 from types import FrameType
 from typing import Any
 
-INTERRUPTED = 130  # ExitCode.INTERRUPTED, which is not imported yet
+from runner.errors import ExitCode  # light: the standard library only
 
 
 def _quit(signum: int, frame: FrameType | None) -> None:
     sys.stderr.write("Interrupted.\n")
-    raise SystemExit(INTERRUPTED)
+    raise SystemExit(ExitCode.INTERRUPTED)
 
 
 def _install() -> Any:

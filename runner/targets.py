@@ -12,29 +12,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from runner.catalog import Auth
-from runner.checks import MOST_CHECKED_ITEMS
+from runner.catalog import Auth, Endpoint
 from runner.errors import ConfigError, Problem, TemplateError
+from runner.known import call_scopes, known_base, render_known
+from runner.lowcodeapi import LowCodeApiTransport
 from runner.playbook import Playbook, Step
-from runner.redact import Redactor
-from runner.templating import (
-    ExpressionSyntaxError,
-    is_template,
-    loop_items,
-    parse_template,
-    render,
-)
-from runner.transports import (
-    ImgurTransport,
-    LowCodeApiTransport,
-    Transport,
-    needs_token,
-    refuse_query,
-    user_token_reason,
-)
+from runner.redact import Redactor, require_maskable
+from runner.transports import Call, ImgurTransport, Transport, refuse_query
 
 
 class Target(StrEnum):
@@ -91,6 +79,7 @@ def _credential(env: Mapping[str, str], name: str) -> str | None:
             f"{name} has a line break (or another control character) inside; "
             "set it to the credential alone, on one line"
         )
+    require_maskable(name, value)
     return value or None
 
 
@@ -156,6 +145,42 @@ def grants(
     return {Auth.NONE}
 
 
+def user_token_reason(endpoint: Endpoint, args: Mapping[str, Any]) -> str | None:
+    """Why a call needs a user access token ("with username `me` needs"), if so."""
+    if endpoint.auth is Auth.BEARER:
+        return "needs"
+    if args.get("username") == "me":
+        return "with username `me` needs"
+    # An explicit null leaves the parameter out, so it needs no user.
+    given = {name for name, value in args.items() if value is not None}
+    names = (p.name for p in endpoint.params if p.needs_user)
+    user_only = next((name for name in names if name in given), None)
+    return f"with `{user_only}` needs" if user_only else None
+
+
+def needs_token(endpoint: Endpoint, reason: str) -> tuple[str, str]:
+    """What is wrong and how to fix it, when only a Client-ID is set."""
+    return (
+        f"{endpoint.name} {reason} a user access token, and only a Client-ID is set",
+        f"set {ACCESS_TOKEN} (an OAuth access token of the account)",
+    )
+
+
+def token_refusal(granted: set[Auth], call: Call) -> str | None:
+    """Why `call`, its arguments final, cannot be made with `granted`, and the fix.
+
+    The checks before the run see only the arguments known then; this one
+    sees those that came from earlier answers, such as a username `me`.
+    """
+    if Auth.BEARER in granted:
+        return None
+    reason = user_token_reason(call.endpoint, call.args)
+    if reason is None:
+        return None
+    problem, fix = needs_token(call.endpoint, reason)
+    return f"{problem}; {fix}"
+
+
 def target_problems(
     playbook: Playbook,
     target: Target,
@@ -197,34 +222,27 @@ def _known_arguments(playbook: Playbook, step: Step) -> Iterator[dict[str, Any]]
     """The step's arguments for each of its calls, as far as known before a run.
 
     Templates of `vars`, `inputs` and a loop's items over them are rendered
-    (as the playbook checks do); any other template is left as written.
+    (as the playbook checks do); any other is an Unknown.
     """
-    for scope in _known_scopes(playbook, step):
+    base = known_base(playbook.vars, playbook.inputs)
+    for scope in _call_scopes(base, step):
         yield {name: _rendered(value, scope) for name, value in step.args.items()}
 
 
-def _known_scopes(playbook: Playbook, step: Step) -> list[dict[str, Any]]:
-    base = {"vars": dict(playbook.vars), "inputs": dict(playbook.inputs)}
-    if step.for_each is None:
-        return [base]
-    items = loop_items(_rendered(step.for_each, base))
-    if items is None:
-        return [base]  # a loop over what a response says: items unknown
-    return [{**base, step.as_name: item} for item in items[:MOST_CHECKED_ITEMS]]
+def _call_scopes(base: dict[str, Any], step: Step) -> list[dict[str, Any]]:
+    try:
+        scopes = call_scopes(base, step.for_each, step.as_name)
+    except TemplateError:
+        scopes = None  # the checks said so
+    # A loop over what a response says: its items are not known yet.
+    return [base] if scopes is None else scopes
 
 
 def _rendered(value: Any, scope: Mapping[str, Any]) -> Any:
-    """`value` rendered in `scope`, or as written if it reads anything else."""
-    if not is_template(value):
-        return value
     try:
-        template = parse_template(str(value))
-        roots = {path[0] for e in template.expressions for path in e.root_paths()}
-        if not roots <= scope.keys():
-            return value
-        return render(value, scope)
-    except (ExpressionSyntaxError, TemplateError):
-        return value
+        return render_known(value, scope)
+    except TemplateError:
+        return value  # the checks said so
 
 
 @contextmanager
@@ -263,6 +281,7 @@ def _transport(
         url = base_url or DEFAULT_BASE_URLS[target]
         assert credentials.api_token is not None
         return LowCodeApiTransport(url, redactor, api_token=credentials.api_token)
+    granted = grants(target, credentials, base_url)
     if target is Target.SANDBOX:
         credentials = _sandbox_credentials(credentials)
     transport = ImgurTransport(
@@ -270,6 +289,7 @@ def _transport(
         redactor,
         client_id=credentials.client_id,
         access_token=credentials.access_token,
+        refusal=partial(token_refusal, granted),
     )
     transport.name = target.value
     return transport

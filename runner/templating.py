@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,16 +18,20 @@ from typing import Any
 
 import jmespath
 from jmespath import exceptions as jmespath_errors
+from jmespath.lexer import Lexer
 from jmespath.parser import ParsedResult
+from jmespath.visitor import TreeInterpreter
 
 from runner.errors import TemplateError
 from runner.functions import OPTIONS
+from runner.wording import shown
 
 OPEN = "{{"
 CLOSE = "}}"
 QUOTES = "'\"`"
 # Jinja filters people reach for, and the JMESPath that does the same ({} is
 # the value before the `|`), or None where JMESPath has nothing like it.
+DEFAULT = "{} || 'the value to use instead'"
 FILTERS: dict[str, str | None] = {
     "length": "length({})",
     "count": "length({})",
@@ -35,8 +40,8 @@ FILTERS: dict[str, str | None] = {
     "reverse": "reverse({})",
     "first": "{}[0]",
     "last": "{}[-1]",
-    "default": "{} || 'none'",
-    "d": "{} || 'none'",
+    "default": DEFAULT,
+    "d": DEFAULT,
     "min": "min({})",
     "max": "max({})",
     "sum": "sum({})",
@@ -55,6 +60,26 @@ FILTERS: dict[str, str | None] = {
     "unique": None,
     "urlencode": None,
     "escape": None,
+}
+# Filter names that Imgur's responses also use as fields (an image's title).
+RESPONSE_FIELDS = frozenset({"title"})
+COMPARATORS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
+# An `=` that is not part of ==, !=, <= or >=, outside quoted text.
+LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
+QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`|\"(?:[^\"\\]|\\.)*\"")
+# Words other languages use for what JMESPath writes as && || and !.
+LOGIC_WORDS = {"and": "&&", "or": "||", "not": "!"}
+# jmespath's type names in words.
+JMESPATH_TYPES = {
+    "string": "text",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "null": "null",
+    "array-string": "a list of texts",
+    "array-number": "a list of numbers",
+    "expref": "an &expression",
 }
 
 Where = tuple[str | int, ...]
@@ -82,12 +107,12 @@ class Expression:
         return tree
 
     def search(self, context: Mapping[str, Any]) -> Any:
-        try:
-            return self.parsed.search(context, options=OPTIONS)
-        except jmespath_errors.JMESPathError as error:
-            raise TemplateError(
-                self.source, f"could not be worked out: {error}"
-            ) from None
+        """The expression's value in `context`.
+
+        Raises:
+            TemplateError: a function was given a value it cannot work with.
+        """
+        return evaluate(self.source, self.tree, context)
 
     def root_paths(self) -> list[tuple[str, ...]]:
         """Leading field names of every part read from the context root."""
@@ -102,24 +127,59 @@ class Expression:
         return _field_chain(self.tree)
 
     def resolve(self, context: Mapping[str, Any]) -> Any:
-        """Search the context; a missing name is an error, an explicit null is not.
+        """Search the context; a missing name is an error, a null is not.
+
+        A null goes on to the parameter it is for, which says whether the
+        call can go without it.
 
         Raises:
             TemplateError: the expression reads something the context lacks.
         """
         value = self.search(context)
         if value is None:
-            path = self.simple_path()
-            missing = _first_missing(context, path) if path else None
-            if path is None or missing is not None:
-                raise TemplateError(self.source, _undefined(missing))
+            for path in self.root_paths():
+                missing = first_missing(context, path)
+                if missing is not None:
+                    raise TemplateError(self.source, _undefined(missing))
         return value
 
+    def known_calls(self, roots: set[str]) -> list[Expression]:
+        """Function calls whose arguments read only `roots` (or nothing).
 
-def _undefined(missing: str | None) -> str:
-    if missing:
-        return f"is undefined: nothing is called `{missing}` at this point of the run"
-    return "gave no value (null); add a default such as `|| 'none'`"
+        Their value is the same however the run goes, so it can be worked
+        out before the run: `to_epoch(vars.before)`, `to_epoch('2021-02-30')`.
+        Each is named by its function, as `to_epoch()`.
+        """
+        return [
+            Expression(f"{node['value']}()", ParsedResult(self.source, node))  # type: ignore[arg-type]
+            for node in _known_calls(self.tree, roots)
+        ]
+
+
+def evaluate(source: str, node: dict[str, Any], context: Mapping[str, Any]) -> Any:
+    """A parsed node's value in `context`; `source` names it in errors.
+
+    Raises:
+        TemplateError: a function was given a value it cannot work with.
+    """
+    try:
+        return TreeInterpreter(OPTIONS).visit(node, context)  # type: ignore[arg-type]
+    except jmespath_errors.JMESPathTypeError as error:
+        raise TemplateError(source, _type_words(error)) from None
+    except jmespath_errors.JMESPathError as error:
+        raise TemplateError(source, f"could not be worked out: {error}") from None
+
+
+def _type_words(error: jmespath_errors.JMESPathTypeError) -> str:
+    wanted = " or ".join(JMESPATH_TYPES.get(t, t) for t in error.expected_types)
+    return (
+        f"could not be worked out: {error.function_name}() needs {wanted}, "
+        f"not {shown(error.current_value)}"
+    )
+
+
+def _undefined(missing: str) -> str:
+    return f"is undefined: nothing is called `{missing}` at this point of the run"
 
 
 @lru_cache(maxsize=2048)
@@ -135,13 +195,54 @@ def compile_expression(source: str) -> Expression:
     try:
         expression = Expression(text, jmespath.compile(text))
     except jmespath_errors.ParseError as error:
-        raise ExpressionSyntaxError(_parse_message(text, error)) from None
+        message = _parse_message(text, error)
+        raise ExpressionSyntaxError(message, _mistake_hint(text)) from None
     except jmespath_errors.JMESPathError as error:
         raise ExpressionSyntaxError(
-            f"`{text}` is not valid JMESPath: {error}"
+            f"`{text}` is not valid JMESPath: {error}", _mistake_hint(text)
         ) from None
     _check_functions(text, expression.tree)
+    _check_quoted_text(text)
     return expression
+
+
+def _mistake_hint(text: str) -> str | None:
+    """The fix for a habit from other languages that JMESPath does not share."""
+    if OPEN in text:
+        return "a template cannot hold another: write {{ vars.x }} once"
+    try:
+        tokens = Lexer().tokenize(text)
+        words = [t["value"] for t in tokens if t["type"] == "unquoted_identifier"]
+    except jmespath_errors.LexerError:
+        words = []
+    if LONE_EQUALS.search(QUOTED.sub("", text)):
+        return "compare with `==` (two equals signs)"
+    used = [word for word in words if word in LOGIC_WORDS]
+    if used:
+        return "JMESPath writes " + ", ".join(
+            f"{word} as `{LOGIC_WORDS[word]}`" for word in dict.fromkeys(used)
+        )
+    return None
+
+
+def _check_quoted_text(text: str) -> None:
+    """`x == "block"` compares with a field called block, which is never there.
+
+    JMESPath reads double quotes as a field name; text goes in single quotes.
+
+    Raises:
+        ExpressionSyntaxError: a double-quoted name is compared with something.
+    """
+    tokens = [{"type": "start"}, *Lexer().tokenize(text)]
+    for before, token, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if token["type"] != "quoted_identifier" or before["type"] == "dot":
+            continue
+        if before["type"] in COMPARATORS or after["type"] in COMPARATORS:
+            word = token["value"]
+            raise ExpressionSyntaxError(
+                f'`"{word}"` in `{text}` is a field name in JMESPath, not text',
+                f"write text in single quotes: '{word}'",
+            )
 
 
 def _check_functions(text: str, node: dict[str, Any]) -> None:
@@ -160,6 +261,8 @@ def _check_functions(text: str, node: dict[str, Any]) -> None:
             if close
             else "JMESPath's functions (jmespath.org) and to_epoch(), from_epoch()"
         )
+        if FILTERS.get(name) == DEFAULT:
+            hint = "a default is written with ||: {{ vars.x || 'instead' }}"
         raise ExpressionSyntaxError(f"`{text}`: there is no function {name}(); {hint}")
     signature = table[name]["signature"]
     variadic = any(arg.get("variadic") for arg in signature)
@@ -223,7 +326,8 @@ def parse_template(text: str) -> Template:
     """Split text into literals and compiled expressions.
 
     Raises:
-        ExpressionSyntaxError: an unclosed ``{{`` or a bad expression.
+        ExpressionSyntaxError: an unclosed ``{{``, a template inside a
+            template, a stray ``}`` after one, or a bad expression.
     """
     parts: list[str | Expression] = []
     position = 0
@@ -231,55 +335,87 @@ def parse_template(text: str) -> Template:
         end = _closing(text, start + len(OPEN))
         if start > position:
             parts.append(text[position:start])
-        expression = compile_expression(text[start + len(OPEN) : end])
-        _check_filters(expression)
-        parts.append(expression)
+        inner = text[start + len(OPEN) : end]
+        _check_nested(text, inner)
+        parts.append(compile_expression(inner))
         position = end + len(CLOSE)
+        _check_stray_brace(text, position)
     if position < len(text):
         parts.append(text[position:])
-    _check_braces(text, parts)
     return Template(tuple(parts))
 
 
-def _check_filters(expression: Expression) -> None:
-    """`{{ x | upper }}` is a Jinja filter, which JMESPath reads as a field name.
+def _check_nested(text: str, inner: str) -> None:
+    """`{{ {{ x }} }}`: one template written inside another.
 
     Raises:
-        ExpressionSyntaxError: a pipe into a bare name that is a Jinja filter.
+        ExpressionSyntaxError: `inner` opens a template of its own.
     """
-    tree = expression.tree
-    if tree["type"] != "pipe":
-        return
-    right = tree["children"][1]
-    if right["type"] != "field" or right["value"] not in FILTERS:
-        return
-    name, source = right["value"], expression.source
-    value = source[: source.rindex("|")].strip()
-    instead = FILTERS[name]
-    hint = (
-        f"write {{{{ {instead.format(value)} }}}}"
-        if instead
-        else f"JMESPath has no `{name}`: put the value in `vars:` as it should be"
-    )
-    raise ExpressionSyntaxError(
-        f"`| {name}` in {{{{ {source} }}}} is a filter; templates are JMESPath, "
-        "which has no filters",
-        hint,
-    )
+    if OPEN in QUOTED.sub("", inner):
+        once = inner[inner.index(OPEN) + len(OPEN) :].strip()
+        raise ExpressionSyntaxError(
+            f"{text!r} has a template inside a template",
+            f"write it once: {{{{ {once} }}}}",
+        )
 
 
-def _check_braces(text: str, parts: list[str | Expression]) -> None:
-    """A `}` outside the templates that no `{` opens: `{{ x }}}` has one too many.
+def _check_stray_brace(text: str, position: int) -> None:
+    """`{{ x }}}` has one `}` too many; a `}` elsewhere in text is just text.
 
     Raises:
-        ExpressionSyntaxError: the text has a stray closing brace.
+        ExpressionSyntaxError: the template ending before `position` is
+            followed by a `}`.
     """
-    literal = "".join(part for part in parts if isinstance(part, str))
-    if literal.count("}") > literal.count("{"):
+    if text.startswith("}", position):
         raise ExpressionSyntaxError(
             f"{text!r} has a `}}` that closes nothing",
             "remove it: a template is written {{ expression }}",
         )
+
+
+@dataclass(frozen=True)
+class JinjaFilter:
+    """`{{ x | upper }}`: a Jinja filter, which JMESPath reads as a field name."""
+
+    name: str
+    value: Expression  # what comes before the `|`
+    source: str
+
+    @property
+    def may_be_a_field(self) -> bool:
+        """Whether Imgur's responses use the name as a field (`| title`)."""
+        return self.name in RESPONSE_FIELDS
+
+    def problem(self, *, field_hint: bool = False) -> ExpressionSyntaxError:
+        """The filter in words, with the JMESPath that does the same."""
+        instead = FILTERS[self.name]
+        hint = (
+            f"write {{{{ {instead.format(self.value.source)} }}}}"
+            if instead
+            else f"JMESPath has no `{self.name}`: put the value in `vars:` as it "
+            "should be"
+        )
+        if field_hint:
+            field = f"{self.value.source}.{self.name}"
+            hint += f" (for a field called `{self.name}`, write {field})"
+        return ExpressionSyntaxError(
+            f"`| {self.name}` in {{{{ {self.source} }}}} is a filter; templates "
+            "are JMESPath, which has no filters",
+            hint,
+        )
+
+
+def jinja_filter(expression: Expression) -> JinjaFilter | None:
+    """The Jinja filter `expression` ends in, if it is ``x | name``."""
+    tree = expression.tree
+    if tree["type"] != "pipe":
+        return None
+    right = tree["children"][1]
+    if right["type"] != "field" or right["value"] not in FILTERS:
+        return None
+    source = expression.source
+    value = compile_expression(source[: source.rindex("|")])
+    return JinjaFilter(right["value"], value, source)
 
 
 def _closing(text: str, position: int) -> int:
@@ -324,23 +460,6 @@ def loop_items(values: Any) -> list[Any] | None:
     return values if isinstance(values, list) else None
 
 
-def describe_value(value: Any) -> str:
-    """A value in words for a message: `text ("cats, aww")`, `the number 5`."""
-    shown = json.dumps(value, ensure_ascii=False, default=str)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"the value {shown}"
-    if isinstance(value, int | float):
-        return f"the number {shown}"
-    if isinstance(value, str):
-        return f"text ({shown})"
-    if isinstance(value, Mapping):
-        return f"a mapping ({shown})"
-    return f"a list ({shown})" if isinstance(value, list) else shown
-
-
 def templates_in(value: Any, where: Where = ()) -> Iterator[tuple[Where, str]]:
     """Every string holding ``{{`` inside `value`, with where it stands."""
     if isinstance(value, str):
@@ -366,6 +485,48 @@ def _field_chain(node: dict[str, Any]) -> tuple[str, ...] | None:
             return None
         names.extend(chain)
     return tuple(names)
+
+
+# Nodes whose first child is read from where they stand, and the rest from it.
+LEFT_READS = frozenset(
+    {
+        "subexpression",
+        "projection",
+        "filter_projection",
+        "index_expression",
+        "pipe",
+        "flatten",
+        "value_projection",
+    }
+)
+
+
+def _known_calls(node: dict[str, Any], roots: set[str]) -> Iterator[dict[str, Any]]:
+    """The outermost function calls read at the root that read only `roots`."""
+    if node["type"] == "function_expression" and _reads_only(node, roots):
+        yield node
+        return
+    children = _subnodes(node)
+    if node["type"] in LEFT_READS:
+        children = children[:1]
+    elif node["type"] == "expref":
+        children = []
+    for child in children:
+        yield from _known_calls(child, roots)
+
+
+def _reads_only(node: dict[str, Any], roots: set[str]) -> bool:
+    """Whether `node`, read at the root, reads nothing but fields in `roots`."""
+    kind = node["type"]
+    if kind == "field":
+        return bool(node["value"] in roots)
+    if kind in ("current", "identity"):
+        return False  # the whole context, which holds the response
+    if kind in LEFT_READS:
+        return _reads_only(_subnodes(node)[0], roots)
+    if kind == "expref":
+        return True  # read from each element of a list given beside it
+    return all(_reads_only(child, roots) for child in _subnodes(node))
 
 
 def _root_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:
@@ -423,7 +584,7 @@ def _subexpression_paths(children: list[dict[str, Any]]) -> Iterator[tuple[str, 
     yield tuple(names)
 
 
-def _first_missing(context: Mapping[str, Any], path: tuple[str, ...]) -> str | None:
+def first_missing(context: Mapping[str, Any], path: tuple[str, ...]) -> str | None:
     """The dotted prefix of `path` that the context lacks, if any."""
     current: Any = context
     for depth, name in enumerate(path):

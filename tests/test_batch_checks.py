@@ -47,8 +47,8 @@ BLOCK_EACH = (
             "  - id: a\n    call: account.block_user\n"
             "    for_each: '{{ item.list }}'\n    with: {username: x}\n",
             7,
-            "`item` is only known inside",
-            None,
+            "`item` is not known yet: the items come from this `for_each`",
+            "the list reads vars, inputs or what an earlier step saved",
         ),
         (
             BLOCK_EACH + "  - id: b\n    call: account.get\n"
@@ -164,8 +164,9 @@ def test_a_batch_step_builds_its_model(write_playbook: WritePlaybook) -> None:
         "    for_each: '{{ vars.users }}'\n    as: user\n"
         "    when: \"user != 'b'\"\n    with: {username: '{{ user }}'}\n"
         "    on_error: stop\n"
-        "    retry: {attempts: 4, delay: 0.5, max_delay: 5, until: data.blocked}\n"
+        "    retry: {attempts: 4, delay: 0.5, max_delay: 5}\n"
         "  - id: images\n    call: account.list_images\n    with: {username: me}\n"
+        "    retry: {attempts: 2, until: 'length(data) > `0`'}\n"
         "    pages: 3\n    save: {rows: 'data[*].{id: id}'}\n"
         "    export: {to: 'out/{{ run.id }}.json', rows: rows, columns: [id]}\n"
     )
@@ -180,7 +181,7 @@ def test_a_batch_step_builds_its_model(write_playbook: WritePlaybook) -> None:
         0.5,
         5,
     )
-    assert block.retry.until is not None
+    assert block.retry.until is None and images.retry.until is not None
     assert images.pages == Pages(3) and images.on_error is None
     assert images.export is not None
     assert (images.export.format, images.export.columns) == ("json", ("id",))
@@ -209,23 +210,21 @@ def test_run_names_inside_a_filter_are_caught(write_playbook: WritePlaybook) -> 
             "  - id: a\n    call: album.create\n"
             "    with: {privacy: '{{ vars.mode }}'}\n",
             7,
-            "{{ vars.mode }} gives `privacy` must be one of public, hidden, secret, "
-            'not "hello"',
+            '`privacy` must be one of public, hidden, secret; vars.mode is "hello"',
         ),
         (
             "  - id: a\n    call: account.block_user\n"
             "    for_each: '{{ vars.people }}'\n"
             "    with: {username: '{{ item.usernme }}'}\n",
             8,
-            "{{ item.usernme }} is undefined: nothing is called `item.usernme` at "
-            'this point of the run for item 1 ({"username": "spam_bot_1"})',
+            "{{ item.usernme }}: no item has a field `usernme` (their fields: "
+            "username)",
         ),
         (
             "  - id: a\n    call: account.list_images\n"
             "    for_each: [0, -1]\n    with: {username: me, page: '{{ item }}'}\n",
             8,
-            "{{ item }} gives `page` must be a whole number (0 or more), not -1 "
-            "for item 2 (-1)",
+            "`page` must be a whole number (0 or more); {{ item }} gives -1 for item 2",
         ),
         (
             "  - id: a\n    call: account.get\n    with: {username: me}\n"

@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from runner.catalog import Auth, Endpoint, catalog_data, load_catalog
+from runner.catalog import (
+    Auth,
+    Endpoint,
+    catalog_data,
+    load_catalog,
+    unsendable_segment,
+)
 from runner.schema import validator
 
 CATALOG = load_catalog()
@@ -207,7 +213,8 @@ def test_per_page_runs_from_1_to_100(value: object, problem: str | None) -> None
     per_page = albums.param("perPage")
     assert per_page is not None
     assert (per_page.default, per_page.place) == (50, "query")
-    assert per_page.type_problem(value) == problem
+    found = per_page.type_problem(value)
+    assert (str(found) if found else None) == problem
 
 
 def test_sent_values_are_keyed_by_the_catalogs_names() -> None:
@@ -221,3 +228,44 @@ def test_sent_values_are_keyed_by_the_catalogs_names() -> None:
     assert settings.named(sent, "query") == sent
     # Imgur knows no `new_username` field: sent under that name, it is unread.
     assert settings.named({"new_username": "HolidayPhotos"}, "body") == {}
+
+
+@pytest.mark.parametrize(
+    ("call", "name", "value", "said"),
+    [
+        (
+            "album.create",
+            "deletehashes",
+            "secretcomma444, secretcomma555",
+            "`deletehashes` must be a list, not text",
+        ),
+        ("image.delete_anonymous", "imageDeleteHash", 12345, None),
+        (
+            "image.delete_anonymous",
+            "imageDeleteHash",
+            ["secrethash111"],
+            "`imageDeleteHash` must be text, not a list",
+        ),
+    ],
+    ids=["comma-string-for-a-list", "number-is-text", "list-for-text"],
+)
+def test_a_secret_value_that_does_not_fit_is_not_quoted(
+    call: str, name: str, value: object, said: str | None
+) -> None:
+    endpoint = CATALOG.get(call)
+    param = endpoint.param(name) if endpoint else None
+    assert param is not None and param.secret
+    found = param.type_problem(value)
+    assert (str(found) if found else None) == said
+    assert "secret" not in str(found)
+
+
+@pytest.mark.parametrize(
+    ("value", "unsendable"),
+    [(None, True), ("", True), (" . ", True), ("..", True), ("a.b", False), (0, False)],
+    ids=["null", "empty", "dot", "dot-dot", "dotted-name", "zero"],
+)
+def test_a_path_segment_needs_a_value_that_stays_in_its_place(
+    value: object, unsendable: bool
+) -> None:
+    assert unsendable_segment(value) is unsendable

@@ -71,16 +71,24 @@ def problems_of(path: Path) -> list[Problem]:
             "did you mean `image: {file: beach.png}`?",
         ),
         (
-            "  - id: a\n    call: album.create\n    with: {title: no}\n",
+            "  - id: a\n    call: account.update_settings\n"
+            "    with: {username: me, public_images: yes}\n",
             9,
-            "`title` must be text, not false",
-            'YAML reads no as false; put it in quotes: title: "no"',
+            '`public_images` must be true or false, not "yes"',
+            "write `public_images: true` (yes is text)",
         ),
         (
-            "  - id: a\n    call: album.create\n    with:\n      privacy: off\n",
+            "  - id: a\n    call: image.upload\n"
+            "    with: {image: {file: beach.png}, disable_audio: on}\n",
+            9,
+            '`disable_audio` must be one of 1, not "on"',
+            "write `disable_audio: 1` (on is text)",
+        ),
+        (
+            "  - id: a\n    call: album.create\n    with:\n      privacy: hiden\n",
             10,
-            "`privacy` must be text, not false",
-            "write `privacy: public` or `privacy: hidden` or `privacy: secret`",
+            '`privacy` must be one of public, hidden, secret, not "hiden"',
+            "did you mean `hidden`?",
         ),
         (
             "  - id: a\n    call: album.create\n"
@@ -152,8 +160,9 @@ def problems_of(path: Path) -> list[Problem]:
         "export-rows-of-a-loop",
         "as-hidden-by-the-response",
         "file-path-as-text",
-        "yaml-no-for-text",
-        "yaml-off-for-a-choice",
+        "yes-for-true",
+        "on-for-one",
+        "typo-of-a-choice",
         "filter-without-jmespath",
         "filter-with-jmespath",
         "stray-brace",
@@ -245,9 +254,14 @@ def test_an_input_that_failed_to_load_is_one_problem(
         ),
         ("version: 1\nsteps:\n", 2, "list the steps under it"),
         ("version: 1\nname:\nsteps: []\n", 2, "write a value after `name:`"),
-        ("version: 1\nname: no\nsteps: []\n", 2, 'put it in quotes: name: "no"'),
+        (
+            "version: 1\nsteps:\n  - id: a\n    call: album.create\n"
+            "    retry: {attempts: 2, jitter: no}\n",
+            5,
+            "write `jitter: false` (no is text)",
+        ),
     ],
-    ids=["a-list", "steps-empty", "name-empty", "name-no"],
+    ids=["a-list", "steps-empty", "name-empty", "no-for-false"],
 )
 def test_a_playbook_of_the_wrong_shape_says_what_to_write(
     write_playbook: WritePlaybook, text: str, line: int, hint: str

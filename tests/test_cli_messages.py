@@ -1,19 +1,24 @@
 """What the command line says, and returns, when setup fails or a run is cut short."""
 
 import json
+import logging
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+from runner import cli as cli_module
 from runner import run as run_module
 from runner.cli import cli
 from runner.errors import ExitCode
-from runner.targets import Target
+from runner.targets import Target, open_transport
+from runner.transports import Transport
 
 from .conftest import TargetSetup
 
@@ -52,16 +57,22 @@ def test_a_playbook_with_a_date_runs_as_a_real_process(
 def test_a_when_that_cannot_be_worked_out_is_not_called_a_template(
     write_playbook: WritePlaybook, tmp_path: Path
 ) -> None:
+    # A value only the run knows: one known before the run is checked then.
     playbook = write_playbook(
-        "version: 1\nvars:\n  before: 2021-01-01\nsteps:\n"
+        "version: 1\nsteps:\n"
         "  - id: me\n    call: account.get\n    with: {username: me}\n"
-        "    when: to_epoch(vars.before) > `0`\n"
+        "    save: {before: data.url}\n"
+        "  - id: again\n    call: account.get\n    with: {username: me}\n"
+        "    when: to_epoch(steps.me.before) > `0`\n"
     )
-    args = ["run", str(playbook), "-t", "sandbox", "--var", "before=soon"]
+    args = ["run", str(playbook), "-t", "sandbox"]
     result = invoke(*args, "--report", str(tmp_path / "r.json"))
 
     assert result.exit_code == ExitCode.STEP_FAILED
-    assert "when `to_epoch(vars.before) > `0`` could not be worked out" in result.stdout
+    assert (
+        "when `to_epoch(steps.me.before) > `0`` could not be worked out"
+        in result.stdout
+    )
     assert "to_epoch() needs a date like 2024-05-01" in result.stdout
     assert "template" not in result.stdout
 
@@ -232,3 +243,122 @@ def _playbook(folder: Path) -> Path:
     path = folder / "playbook.yaml"
     path.write_text(ME, encoding="utf-8")
     return path
+
+
+@contextmanager
+def closing_interrupted(*args: Any, **kwargs: Any) -> Iterator[Transport]:
+    """The real target, with a Ctrl-C while it closes (the sandbox stopping)."""
+    with open_transport(*args, **kwargs) as transport:
+        yield transport
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_the_sandbox_stops_after_the_run_says_it_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run_module, "open_transport", closing_interrupted)
+    report = tmp_path / "r.json"
+    result = invoke(
+        "run", str(_playbook(tmp_path)), "-t", "sandbox", "--report", str(report)
+    )
+
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "nothing was sent" not in result.stderr
+    assert "Run succeeded: 1 succeeded in" in result.stdout
+    assert json.loads(report.read_text())["status"] == "succeeded"
+
+
+def test_ctrl_c_after_the_run_names_its_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "summary", interrupted)
+    report = tmp_path / "r.json"
+    result = invoke(
+        "run", str(_playbook(tmp_path)), "-t", "sandbox", "--report", str(report)
+    )
+
+    assert result.exit_code == ExitCode.INTERRUPTED
+    assert result.stderr == (
+        f"Interrupted after the run had ended; its report: {report}\n"
+    )
+    assert json.loads(report.read_text())["status"] == "succeeded"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_log_options_go_before_or_after_the_command(where: str, tmp_path: Path) -> None:
+    args = ["run", str(_playbook(tmp_path)), "--target", "sandbox"]
+    args += ["--report", str(tmp_path / "r.json")]
+    flags = ["-v", "--debug"]
+
+    result = invoke(*(flags + args if where == "before" else args + flags))
+
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "GET http://127.0.0.1" in result.stderr
+    assert logging.getLogger("runner").level == logging.DEBUG
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "endpoints", "version"])
+def test_every_command_takes_the_log_options(command: str, tmp_path: Path) -> None:
+    args = [command] + (
+        [str(_playbook(tmp_path))] if command in ("validate", "plan") else []
+    )
+
+    result = invoke(*args, "-q")
+
+    assert result.exit_code == ExitCode.OK, result.output
+    assert logging.getLogger("runner").level == logging.ERROR
+
+
+def test_a_target_is_read_in_any_case(tmp_path: Path) -> None:
+    playbook = str(_playbook(tmp_path))
+    from_env = invoke("validate", playbook, env={"IMGUR_PLAYBOOK_TARGET": "Sandbox"})
+    given = invoke("validate", playbook, "--target", "LOWCODEAPI")
+
+    assert from_env.exit_code == ExitCode.OK, from_env.output
+    assert given.exit_code == ExitCode.INVALID  # it needs its token: it was read
+    assert "LOWCODEAPI_API_TOKEN" in given.stderr
+
+
+def test_a_wrong_target_in_the_environment_names_the_variable(tmp_path: Path) -> None:
+    result = invoke(
+        "validate", str(_playbook(tmp_path)), env={"IMGUR_PLAYBOOK_TARGET": "moon"}
+    )
+
+    assert result.exit_code == ExitCode.INVALID
+    assert "the environment variable IMGUR_PLAYBOOK_TARGET" in result.stderr
+    assert "'moon' is not a target" in result.stderr
+    assert "'--target'" not in result.stderr
+
+
+def test_the_summary_counts_every_item_of_a_loop(
+    write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    path = write_playbook(
+        "version: 1\nsteps:\n  - id: look\n    call: account.get\n"
+        "    for_each: [demo_user, nobody1, gallery_poster, skip_me]\n"
+        "    when: \"item != 'skip_me'\"\n"
+        "    with: {username: '{{ item }}'}\n    on_error: continue\n"
+        "  - id: one\n    call: account.get\n    for_each: [demo_user]\n"
+        "    with: {username: '{{ item }}'}\n"
+    )
+    args = ["run", str(path), "-t", "sandbox", "--report", str(tmp_path / "r.json")]
+
+    result = invoke(*args)
+
+    assert "5 loop items (3 ok, 1 failed, 1 skipped)" in result.stdout
+    assert " 1 item: 1 ok" in result.stdout
+
+
+def test_a_plan_of_one_request_says_request(reach: Reach, tmp_path: Path) -> None:
+    setup = reach(Target.IMGUR)
+    args = ["plan", str(_playbook(tmp_path)), "--reads", "-t", "imgur"]
+
+    result = invoke(*args, "--base-url", str(setup.base_url), env=setup.env)
+
+    assert result.exit_code == ExitCode.OK, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Plan for playbook: 1 request (1 read sent)"
+    )

@@ -1,5 +1,6 @@
 """Text views of the catalog: what `endpoints show` says and the step to paste."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from runner.describe import (
     paste_secrets,
     paste_step,
 )
+from runner.errors import InvalidPlaybook
 from runner.playbook import load_playbook
 
 CATALOG = load_catalog()
@@ -23,19 +25,48 @@ def endpoint(name: str) -> Endpoint:
     return found
 
 
+PLACEHOLDER = re.compile(r"<\w+>")
+
+
+def pasted_playbook(endpoint: Endpoint, folder: Path, step: str) -> Path:
+    (folder / "images").mkdir(exist_ok=True)
+    (folder / "images" / "photo.jpg").write_bytes(b"a photo")
+    secrets = ", ".join(paste_secrets(endpoint))
+    path = folder / "playbook.yaml"
+    path.write_text(f"version: 1\nsecrets: [{secrets}]\nsteps:\n{step}\n")
+    return path
+
+
 @pytest.mark.parametrize("endpoint", list(CATALOG), ids=lambda e: e.name)
-def test_every_pasted_step_is_valid_in_a_playbook(
+def test_every_pasted_step_is_valid_once_its_placeholders_are_filled(
     endpoint: Endpoint, tmp_path: Path
 ) -> None:
-    (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "photo.jpg").write_bytes(b"a photo")
-    secrets = ", ".join(paste_secrets(endpoint))
-    path = tmp_path / "playbook.yaml"
-    path.write_text(
-        f"version: 1\nsecrets: [{secrets}]\nsteps:\n{paste_step(endpoint)}\n"
-    )
+    filled = PLACEHOLDER.sub("abc123", paste_step(endpoint))
+    path = pasted_playbook(endpoint, tmp_path, filled)
     playbook = load_playbook(path, allow_destructive=True)
     assert [step.call for step in playbook.steps] == [endpoint.name]
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in CATALOG if PLACEHOLDER.search(paste_step(e))],
+    ids=lambda e: e.name,
+)
+def test_a_pasted_placeholder_is_refused_until_it_is_replaced(
+    endpoint: Endpoint, tmp_path: Path
+) -> None:
+    pasted = paste_step(endpoint)
+    path = pasted_playbook(endpoint, tmp_path, pasted)
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(path, allow_destructive=True)
+    placeholders = sorted(set(PLACEHOLDER.findall(pasted)))
+    hints = sorted(p.hint or "" for p in caught.value.problems)
+    assert hints == [f"replace {name} with a real value" for name in placeholders]
+    assert "# replace each <...> with a real value" in pasted
+
+
+def test_a_pasted_search_asks_for_what_it_searches() -> None:
+    assert "      q: <q>" in paste_step(endpoint("gallery.search")).splitlines()
 
 
 def test_a_step_reading_secrets_says_which_to_list() -> None:

@@ -4,7 +4,10 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from runner.export import export_text
+from runner.redact import Redactor
 from runner.results import Status
 
 from .conftest import RunText
@@ -111,7 +114,61 @@ def test_rows_that_are_not_a_list_fail_the_step(
 
 def test_cells_are_written_as_people_read_them() -> None:
     text = export_text(
-        [{"a": None, "b": True, "c": [1, 2]}, {"a": "x,y", "d": 3}], None, "csv"
+        [{"a": None, "b": True, "c": [1, 2]}, {"a": "x,y", "d": 3}],
+        None,
+        "csv",
+        Redactor(),
     )
 
     assert text.splitlines() == ["a,b,c,d", ',true,"[1, 2]",', '"x,y",,,3']
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [("people.csv", "name,reputation\n"), ("people.json", "[]\n")],
+    ids=["csv", "json"],
+)
+def test_a_loop_whose_items_all_failed_writes_an_empty_export(
+    name: str, written: str, run_text: RunText, tmp_path: Path
+) -> None:
+    ran = run_text(
+        f"""\
+        version: 1
+        steps:
+          - id: people
+            call: account.get
+            for_each: [nobody_at_all, nobody_either]
+            on_error: continue
+            with: {{username: "{{{{ item }}}}"}}
+            save: {{name: data.url, reputation: data.reputation}}
+            export: {{to: {name}, rows: items}}
+        """
+    )
+
+    people = ran.step("people")
+    assert people.status is Status.FAILED
+    assert people.error == "2 of 2 items failed"
+    assert (tmp_path / name).read_text(encoding="utf-8") == written
+    assert people.exported is not None and people.exported.rows == 0
+
+
+def test_a_loop_skipped_whole_writes_no_export(
+    run_text: RunText, tmp_path: Path
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        vars: {go: false}
+        steps:
+          - id: people
+            call: account.get
+            for_each: [friendly_artist]
+            when: vars.go
+            with: {username: "{{ item }}"}
+            save: {name: data.url}
+            export: {to: people.csv, rows: items}
+        """
+    )
+
+    assert ran.step("people").status is Status.SKIPPED
+    assert not (tmp_path / "people.csv").exists()

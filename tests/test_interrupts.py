@@ -268,13 +268,23 @@ def stop_during_the_album_request(
     return subprocess.CompletedProcess(command, process.returncode, out, errors)
 
 
+# `kill`, and the terminal closing; Windows has no SIGHUP.
+STOP_SIGNALS = [
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+]
+
+
+@pytest.mark.parametrize("stop", STOP_SIGNALS, ids=lambda stop: stop.name)
 def test_kill_stops_a_run_and_leaves_its_report(
-    sandbox: Sandbox, write_playbook: WritePlaybook, tmp_path: Path
+    stop: signal.Signals,
+    sandbox: Sandbox,
+    write_playbook: WritePlaybook,
+    tmp_path: Path,
 ) -> None:
     report = tmp_path / "report.json"
     playbook = write_playbook(SLOW_ALBUM)
 
-    done = stop_during_the_album_request(sandbox, playbook, report, signal.SIGTERM)
+    done = stop_during_the_album_request(sandbox, playbook, report, stop)
 
     assert done.returncode == 130
     assert f"the report keeps what was done: {report}" in done.stderr
@@ -296,3 +306,22 @@ def test_kill_9_during_an_upload_leaves_the_step_running_in_the_report(
     data = read_report(report)
     assert data["status"] == "running"
     assert [s["status"] for s in data["steps"]] == ["succeeded", "running"]
+
+
+def test_a_loop_interrupted_before_an_item_was_done_writes_only_the_header(
+    reach: Reach, sandbox: Sandbox, write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    sandbox.faults.add(Fault(503))
+    playbook = write_playbook(LOOK_EACH + "    retry: {attempts: 2}\n")
+    report = tmp_path / "report.json"
+
+    def ctrl_c(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(RunInterrupted):
+        run(request_for(reach(Target.IMGUR), playbook, report), sleep=ctrl_c)
+
+    lines = (tmp_path / "people.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["name"]
+    look = read_report(report)["steps"][0]
+    assert (look["status"], look["exported"]["rows"]) == ("interrupted", 0)

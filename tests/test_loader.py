@@ -62,15 +62,63 @@ def test_a_date_stays_the_text_it_was_written_as(written: str, read: object) -> 
     assert document.data == {"before": read}
 
 
-def test_yes_and_no_are_true_and_false_with_the_word_kept() -> None:
-    document = parse_document(Path("p.yaml"), "a: yes\nb: true\nc: [off]\n")
-    assert document.data == {"a": True, "b": True, "c": [False]}
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("010", 10),
+        ("-3", -3),
+        ("+7", 7),
+        ("0o10", "0o10"),
+        ("0x1F", "0x1F"),
+        ("1_000", "1_000"),
+        ("\u0661\u0660", "\u0661\u0660"),
+        ("2.5", 2.5),
+        ("1e3", 1000.0),
+        ("[010, on, 0x1F, 1_000]", [10, "on", "0x1F", "1_000"]),
+        ("true", True),
+        ("False", False),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("On", "On"),
+        ("OFF", "OFF"),
+        ("~", None),
+        ("=", "="),
+    ],
+    ids=lambda value: str(value),
+)
+def test_a_value_means_what_it_looks_like(written: str, read: object) -> None:
+    """YAML 1.2's core schema, not PyYAML's YAML 1.1: no octal, no yes/no."""
+    found = parse_document(Path("p.yaml"), f"n: {written}\n").data["n"]
+    assert found == read and type(found) is type(read)
+
+
+def test_yes_and_no_are_text_with_a_fix_where_true_or_false_is_wanted() -> None:
+    document = parse_document(Path("p.yaml"), "a: yes\nb: true\nc: [off]\nd: 'no'\n")
+    assert document.data == {"a": "yes", "b": True, "c": ["off"], "d": "no"}
     assert document.bool_words == {("a",): "yes", ("c", 0): "off"}
-    assert (
-        document.quoting_hint(("a",))
-        == 'YAML reads yes as true; put it in quotes: a: "yes"'
+    assert document.bool_hint(("a",)) == "write `a: true` (yes is text)"
+    assert document.bool_hint(("c", 0)) == "write `- false` (off is text)"
+    assert document.bool_hint(("b",)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("steps:\n\t- id: a\n", 2),
+        ("steps:\n  - id: a\n\t  call: x\n", 3),
+        ("a:\n  b: 1\n\tc: 2\n", 3),
+    ],
+    ids=["first-level", "inside-a-step", "after-spaces"],
+)
+def test_a_tab_in_the_indentation_is_named(text: str, line: int) -> None:
+    with pytest.raises(InvalidPlaybook) as caught:
+        parse_document(Path("p.yaml"), text)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.message) == (
+        line,
+        "this line is indented with a tab; YAML allows only spaces",
     )
-    assert document.quoting_hint(("b",)) is None
+    assert problem.hint == "indent with spaces; most editors can turn tabs into spaces"
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from runner.results import Status
 from runner.sandbox import DEMO_USER, Sandbox
 
@@ -310,3 +312,43 @@ def test_later_steps_and_exports_get_only_the_items_that_succeeded(
     assert [i.saved["url"] for i in check.items or ()] == ["spam_bot_1", "spam_bot_2"]
     # The report still lists every item of the loop, with its status.
     assert len(ran.report["steps"][0]["items"]) == 3
+
+
+SKIPPED_LOOP = """\
+version: 1
+vars:
+  names: [spam_bot_1, spam_bot_2]
+  go: false
+steps:
+  - id: block
+    call: account.block_user
+    for_each: "{{ vars.names }}"
+    when: WHEN
+    with: {username: "{{ item }}"}
+    save: {name: item}
+  - id: again
+    call: account.get
+    for_each: "{{ steps.block.items[*].name }}"
+    with: {username: "{{ item }}"}
+"""
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["vars.go", "vars.go && item != `null`"],
+    ids=["when-before-the-list", "when-on-each-item"],
+)
+def test_a_skipped_loop_saves_no_items_either_way(
+    when: str, run_text: RunText, sandbox: Sandbox
+) -> None:
+    ran = run_text(SKIPPED_LOOP.replace("WHEN", repr(when)))
+
+    assert ran.step("block").status is Status.SKIPPED
+    again = ran.step("again")
+    assert (again.status, again.items, again.note) == (
+        Status.SUCCEEDED,
+        [],
+        "no items",
+    )
+    assert ran.result.status is Status.SUCCEEDED
+    assert blocked(sandbox) == []

@@ -1,5 +1,6 @@
 """`plan`: the requests a run would make, in order, with no write sent."""
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,3 +202,74 @@ def test_a_plan_renders_text_as_a_run_does(
     assert (
         broken.error == "template {{ vars.nothing }} is null and cannot be put in text"
     )
+
+
+DELETE_ME = """\
+version: 1
+secrets: [IMGUR_CLIENT_ID, ACCOUNT_PASSWORD]
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+  - id: goodbye
+    call: account.delete_me
+    with:
+      client_id: "{{ secrets.IMGUR_CLIENT_ID }}"
+      password: "{{ secrets.ACCOUNT_PASSWORD }}"
+"""
+
+
+def test_a_plan_lists_a_destructive_step_and_says_what_a_run_needs(
+    write_playbook: Callable[[str], Path],
+) -> None:
+    result = CliRunner().invoke(cli, ["plan", str(write_playbook(DELETE_ME))])
+
+    assert result.exit_code == 0, result.output
+    assert "POST   /3/account/me/delete" in result.output
+    assert (
+        "(destructive: deletes the whole Imgur account; the run needs "
+        "`allow_destructive: true` on the step and --allow-destructive)"
+    ) in result.output
+    refused = CliRunner().invoke(cli, ["validate", str(write_playbook(DELETE_ME))])
+    assert refused.exit_code == 2  # a run is still refused
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_a_read_that_cannot_connect_fails_the_plan(
+    reach: Callable[[Target], TargetSetup], write_playbook: Callable[[str], Path]
+) -> None:
+    setup = reach(Target.IMGUR)
+    args = ["plan", str(write_playbook(DELETE_OLD)), "--reads", "-t", "imgur"]
+    args += ["--base-url", f"http://127.0.0.1:{free_port()}"]
+
+    result = CliRunner().invoke(cli, args, env=setup.env)
+
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(": 1 request (1 read failed)")
+    assert "GET    /3/account/me/images/0 FAILED" in lines[1]
+    assert "could not connect" in result.stdout
+    assert " sent" not in result.stdout
+
+
+def test_a_read_answered_with_a_server_error_fails_the_plan(
+    reach: Callable[[Target], TargetSetup],
+    sandbox: Sandbox,
+    write_playbook: Callable[[str], Path],
+) -> None:
+    sandbox.faults.add(Fault(503))
+    setup = reach(Target.IMGUR)
+    args = ["plan", str(write_playbook(DELETE_OLD)), "--reads", "-t", "imgur"]
+    args += ["--base-url", str(setup.base_url)]
+
+    result = CliRunner().invoke(cli, args, env=setup.env)
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[0].endswith("(1 read failed)")
+    assert "HTTP 503" in result.stdout

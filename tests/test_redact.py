@@ -4,7 +4,8 @@ import logging
 
 import pytest
 
-from runner.redact import MASK, RedactingFilter, Redactor
+from runner.errors import ConfigError
+from runner.redact import MASK, RedactingFilter, Redactor, require_maskable
 
 
 def test_known_secrets_are_masked_in_text() -> None:
@@ -48,3 +49,25 @@ def test_the_log_filter_masks_messages(
             logger.info("sent tok-SECRET-123")
     assert "tok-SECRET-123" not in caplog.text
     assert MASK in caplog.text
+
+
+def test_a_short_secret_is_masked_only_as_a_whole_value() -> None:
+    redactor = Redactor(["abc"])
+
+    assert redactor.text("abc at the abcde") == "abc at the abcde"
+    masked = redactor.value({"item": "abc", "title": "abcde", "ids": ["abc", "x"]})
+    assert masked == {"item": MASK, "title": "abcde", "ids": [MASK, "x"]}
+
+
+def test_a_secret_too_short_to_mask_is_refused_by_name() -> None:
+    with pytest.raises(ConfigError) as caught:
+        require_maskable("MY_SIGNATURE", "pw1")
+
+    message = str(caught.value)
+    assert message.startswith("MY_SIGNATURE is too short to be masked safely")
+    assert "pw1" not in message
+
+
+@pytest.mark.parametrize("value", ["", "pw12"], ids=["empty", "four"])
+def test_an_empty_or_long_enough_secret_is_let_through(value: str) -> None:
+    require_maskable("MY_SIGNATURE", value)

@@ -280,7 +280,7 @@ def test_a_write_whose_answer_was_lost_is_not_sent_again(
     assert album.error.endswith(
         "got no answer: timed out. The request had been sent, so Imgur may have "
         "acted on it; it is not sent again: check on Imgur before running "
-        "`album` again"
+        "this step again"
     )
 
 

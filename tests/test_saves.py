@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from runner.errors import InvalidPlaybook
 from runner.playbook import load_playbook
 from runner.redact import Redactor
 from runner.report import write_report
@@ -92,25 +93,25 @@ def test_save_never_reads_secrets(
     assert SECRET not in (tmp_path / "report.json").read_text()
 
 
-def test_a_save_of_a_secret_fails_the_step_and_says_why(
+def test_a_save_of_a_secret_is_refused_before_the_run(
     run_with_secret: RunWithSecret,
 ) -> None:
-    ran = run_with_secret(
-        """\
-        version: 1
-        secrets: [SHOWN_NOWHERE]
-        steps:
-          - id: me
-            call: account.get
-            with: {username: me}
-            save: {token: secrets.SHOWN_NOWHERE}
-        """
-    )
+    with pytest.raises(InvalidPlaybook) as caught:
+        run_with_secret(
+            """\
+            version: 1
+            secrets: [SHOWN_NOWHERE]
+            steps:
+              - id: me
+                call: account.get
+                with: {username: me}
+                save: {token: secrets.SHOWN_NOWHERE}
+            """
+        )
 
-    me = ran.step("me")
-    assert me.status is Status.FAILED
-    assert me.error == (
-        "save.token reads secrets; saved values are written to the report, "
+    [problem] = caught.value.problems
+    assert problem.message == (
+        "`save.token` reads secrets; saved values are written to the report, "
         "so a secret cannot be saved"
     )
 

@@ -1,13 +1,18 @@
 """Secrets stay secret: no credential or deletehash in output, logs or report."""
 
-from collections.abc import Callable
+import json
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from runner.cli import cli
-from runner.redact import MASK
+from runner.executor import Executor
+from runner.playbook import load_playbook
+from runner.redact import MASK, Redactor
+from runner.results import Status
 from runner.sandbox import (
     DEMO_CLIENT_SECRET,
     DEMO_REFRESH_TOKEN,
@@ -15,12 +20,15 @@ from runner.sandbox import (
     Sandbox,
 )
 from runner.targets import Target
+from runner.transports import ImgurTransport
 
 from .conftest import (
+    FAKE_ACCESS_TOKEN,
     FAKE_CLIENT_ID,
     FAKE_CREDENTIALS,
     QUICKSTART,
     TARGETS,
+    RunText,
     TargetSetup,
 )
 
@@ -196,3 +204,209 @@ def test_refresh_tokens_client_secrets_and_new_tokens_are_masked(
         for secret in secrets:
             assert secret not in written
     assert "/oauth2/token" in stderr
+
+
+# Loop items that are never sent are in the report from the start too.
+NEVER_SENT = """\
+version: 1
+vars:
+  rows:
+    - {hash: rowhashskipped1, title: skip}
+  hashes: [deadbeefcafe1, deadbeefcafe2, deadbeefcafe3]
+steps:
+  - id: skipped
+    call: image.update_anonymous
+    for_each: "{{ vars.rows }}"
+    as: row
+    when: "row.title != 'skip'"
+    with: {imageDeleteHash: "{{ row.hash }}", title: "{{ row.title }}"}
+  - id: delete
+    call: image.delete_anonymous
+    for_each: "{{ vars.hashes }}"
+    when: "item != 'deadbeefcafe2'"
+    with: {imageDeleteHash: "{{ item }}"}
+"""
+
+
+def test_hashes_of_loop_items_never_sent_are_masked(run_text: RunText) -> None:
+    ran = run_text(NEVER_SENT)
+
+    assert ran.step("skipped").status is Status.SKIPPED
+    items = ran.step("delete").items or []
+    assert [i.status for i in items] == [Status.FAILED, Status.NOT_RUN, Status.NOT_RUN]
+    text = json.dumps(ran.report)
+    for secret in ("rowhashskipped1", "deadbeefcafe2", "deadbeefcafe3"):
+        assert secret not in text
+
+
+def test_hashes_of_items_whose_arguments_cannot_be_made_are_masked(
+    run_text: RunText,
+) -> None:
+    # The items come from a response, so no check before the run can try them.
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: listed
+            call: account.get
+            with: {username: me}
+            save:
+              rows: "[{hash: 'brokenrowhash1'}, {hash: 'brokenrowhash2'}]"
+              names: "['brokenitemhash3']"
+          - id: rows
+            call: image.update_anonymous
+            for_each: "{{ steps.listed.rows }}"
+            as: row
+            on_error: continue
+            with:
+              imageDeleteHash: "{{ row.hash }}{{ row.suffix }}"
+              title: renamed
+          - id: text
+            call: image.delete_anonymous
+            for_each: "{{ steps.listed.names }}"
+            with: {imageDeleteHash: "{{ item }}-{{ steps.listed.rows[5].hash }}"}
+        """
+    )
+
+    assert ran.step("rows").status is Status.FAILED
+    assert ran.step("text").status is Status.FAILED
+    text = json.dumps(ran.report)
+    for secret in ("brokenrowhash1", "brokenrowhash2", "brokenitemhash3"):
+        assert secret not in text
+
+
+def test_a_call_s_hash_is_masked_before_the_sending_hook_sees_it(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    playbook = tmp_path / "p.yaml"
+    playbook.write_text(
+        "version: 1\nsteps:\n  - id: delete\n    call: image.delete_anonymous\n"
+        "    with: {imageDeleteHash: singlehash77}\n    expect: {status: [404]}\n"
+    )
+    redactor = Redactor()
+    seen: list[str] = []
+    transport = ImgurTransport(sandbox.url, redactor, access_token=FAKE_ACCESS_TOKEN)
+    executor = Executor(
+        load_playbook(playbook),
+        transport,
+        redactor=redactor,
+        sending=lambda run, call: seen.append(redactor.text("singlehash77")),
+    )
+
+    assert executor.run().status is Status.SUCCEEDED
+    assert seen == [MASK]
+
+
+EXPORTED_FROM_INPUTS = """\
+version: 1
+inputs:
+  rows: rows.csv
+vars:
+  hashes: [varhashexport1]
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+    export: {to: out/rows.FORMAT, rows: inputs.rows, columns: [id, deletehash]}
+  - id: plain
+    call: account.get
+    with: {username: me}
+    export: {to: out/plain.FORMAT, rows: vars.hashes, columns: [deletehash]}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_exports_of_rows_from_inputs_never_hold_a_deletehash(
+    fmt: str, run_text: RunText, tmp_path: Path
+) -> None:
+    (tmp_path / "rows.csv").write_text("id,deletehash\nabc,inputhashexport1\n")
+
+    ran = run_text(EXPORTED_FROM_INPUTS.replace("FORMAT", fmt))
+
+    assert ran.result.status is Status.SUCCEEDED
+    written = (tmp_path / "out" / f"rows.{fmt}").read_text(encoding="utf-8")
+    assert "inputhashexport1" not in written
+    plain = (tmp_path / "out" / f"plain.{fmt}").read_text(encoding="utf-8")
+    assert "varhashexport1" not in plain
+    if fmt == "csv":
+        assert written.splitlines() == ["id,deletehash", f"abc,{MASK}"]
+        assert plain.splitlines() == ["deletehash", MASK]
+    else:
+        assert json.loads(written) == [{"id": "abc", "deletehash": MASK}]
+        assert json.loads(plain) == [{"deletehash": MASK}]
+
+
+# Values too short to be masked are refused, never shown.
+SHORT_SECRET = """\
+version: 1
+secrets: [MY_SIGNATURE]
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+    expect: {that: ["secrets.MY_SIGNATURE != ''"]}
+"""
+
+
+@pytest.fixture
+def runner_logging() -> Iterator[None]:
+    """The `runner` logger as it was before the CLI configured it."""
+    logger = logging.getLogger("runner")
+    level, propagate, handlers = logger.level, logger.propagate, logger.handlers[:]
+    yield
+    logger.setLevel(level)
+    logger.propagate = propagate
+    logger.handlers[:] = handlers
+
+
+@pytest.mark.usefixtures("runner_logging")
+@pytest.mark.parametrize("command", ["plan", "validate", "run"])
+def test_a_secret_too_short_to_mask_is_refused_by_name(
+    command: str, reach: Reach, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    playbook = tmp_path / "short.yaml"
+    playbook.write_text(SHORT_SECRET)
+    setup = reach(Target.IMGUR)
+    args = [command, str(playbook)]
+    if command != "plan":
+        args += ["--target", "imgur"]
+    if command == "run":
+        args += ["--base-url", str(setup.base_url)]
+        args += ["--report", str(tmp_path / "report.json")]
+
+    result = CliRunner().invoke(cli, args, env={**setup.env, "MY_SIGNATURE": "pw1"})
+
+    assert result.exit_code == 2, result.output + result.stderr
+    assert "MY_SIGNATURE is too short to be masked safely" in result.stderr
+    assert "pw1" not in result.output + result.stderr
+    assert sandbox.received == []
+
+
+SHORT_DELETEHASH = """\
+version: 1
+vars:
+  hashes: [abc, given-long-enough]
+steps:
+  - id: rename
+    call: image.update_anonymous
+    for_each: "{{ vars.hashes }}"
+    on_error: continue
+    with: {imageDeleteHash: "{{ item }}", title: renamed}
+"""
+
+
+def test_a_deletehash_too_short_to_mask_is_never_sent(
+    run_text: RunText, sandbox: Sandbox
+) -> None:
+    ran = run_text(SHORT_DELETEHASH)
+
+    items = ran.step("rename").items or []
+    assert [i.status for i in items] == [Status.FAILED, Status.FAILED]
+    assert items[0].error == (
+        "the value of `imageDeleteHash` is too short to be masked safely in the "
+        "report and logs, so the call was not sent; give `imageDeleteHash:` the "
+        "whole value"
+    )
+    assert "HTTP 404" in (items[1].error or "")  # sent, and unknown to Imgur
+    assert [r.path for r in sandbox.received] == ["/3/image/given-long-enough"]
+    assert "abc" not in json.dumps(ran.report)

@@ -253,3 +253,22 @@ def test_a_credential_with_a_line_break_is_a_config_error() -> None:
                 env={"LOWCODEAPI_API_TOKEN": "at_one\nat_two"},
             )
         )
+
+
+@pytest.mark.parametrize(
+    "name", ["IMGUR_CLIENT_ID", "IMGUR_ACCESS_TOKEN", "LOWCODEAPI_API_TOKEN"]
+)
+def test_a_credential_too_short_to_mask_is_refused_by_name(
+    name: str, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    target = Target.LOWCODEAPI if name.startswith("LOWCODEAPI") else Target.IMGUR
+    base_url = sandbox.lowcodeapi_url if target is Target.LOWCODEAPI else sandbox.url
+    args = ["run", str(QUICKSTART), "-t", target.value, "--base-url", base_url]
+    args += ["--report", str(tmp_path / "report.json")]
+
+    result = invoke(*args, env={name: " pw1\n"})
+
+    assert result.exit_code == ExitCode.INVALID
+    assert f"{name} is too short to be masked safely" in result.stderr
+    assert "pw1" not in result.output + result.stderr
+    assert sandbox.received == []

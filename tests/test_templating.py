@@ -29,8 +29,18 @@ CONTEXT: dict[str, Any] = {
         ("{{vars.title}}", "Holiday"),
         ("{{ steps.up.items[*].id }}", ["x"]),
         ("{{ vars.none }}", None),
+        ("{{ vars.photos[5] }}", None),
+        ("{{ steps.up.items[0].nope }}", None),
     ],
-    ids=["number", "list", "no-spaces", "projection", "explicit-null"],
+    ids=[
+        "number",
+        "list",
+        "no-spaces",
+        "projection",
+        "explicit-null",
+        "past-the-end",
+        "null-inside-a-saved-value",
+    ],
 )
 def test_a_lone_template_keeps_the_type(template: str, expected: Any) -> None:
     assert render(template, CONTEXT) == expected
@@ -61,10 +71,19 @@ def test_rendering_walks_mappings_and_lists() -> None:
     [
         ("{{ vars.missing }}", "nothing is called `vars.missing`"),
         ("{{ steps.nope.id }}", "nothing is called `steps.nope`"),
-        ("{{ vars.photos[5] }}", "gave no value"),
+        ("{{ steps.nope.ids[0] }}", "nothing is called `steps.nope`"),
         ("Title: {{ vars.none }}", "null and cannot be put in text"),
+        ("Title: {{ vars.photos[5] }}", "null and cannot be put in text"),
+        ("{{ to_epoch(vars.count) }}", "to_epoch() needs text, not 5"),
     ],
-    ids=["missing-var", "missing-step", "past-the-end", "null-in-text"],
+    ids=[
+        "missing-var",
+        "missing-step",
+        "missing-step-indexed",
+        "null-in-text",
+        "past-the-end-in-text",
+        "wrong-type-for-a-function",
+    ],
 )
 def test_an_undefined_reference_is_an_error_not_empty(
     template: str, words: str
@@ -72,6 +91,7 @@ def test_an_undefined_reference_is_an_error_not_empty(
     with pytest.raises(TemplateError) as caught:
         render(template, CONTEXT)
     assert words in str(caught.value)
+    assert "'none'" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -86,6 +106,82 @@ def test_an_undefined_reference_is_an_error_not_empty(
 def test_bad_templates_fail_to_parse(text: str, words: str) -> None:
     with pytest.raises(ExpressionSyntaxError, match=words):
         parse_template(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        (
+            "{{ data[?x = `1`] }}",
+            "`data[?x = `1`]` is not valid JMESPath",
+            "compare with `==` (two equals signs)",
+        ),
+        (
+            "{{ vars.a and vars.b }}",
+            "`vars.a and vars.b` is not valid JMESPath",
+            "JMESPath writes and as `&&`",
+        ),
+        (
+            "{{ vars.a or not vars.b }}",
+            "`vars.a or not vars.b` is not valid JMESPath",
+            "JMESPath writes or as `||`, not as `!`",
+        ),
+        (
+            '{{ item.action == "block" }}',
+            '`"block"` in `item.action == "block"` is a field name in JMESPath, '
+            "not text",
+            "write text in single quotes: 'block'",
+        ),
+        (
+            "{{ {{ vars.title }} }}",
+            "'{{ {{ vars.title }} }}' has a template inside a template",
+            "write it once: {{ vars.title }}",
+        ),
+        (
+            "{{ vars.title }}}",
+            "'{{ vars.title }}}' has a `}` that closes nothing",
+            "remove it: a template is written {{ expression }}",
+        ),
+        (
+            "{{ default(vars.title) }}",
+            "there is no function default(); a default is written with ||: "
+            "{{ vars.x || 'instead' }}",
+            None,
+        ),
+    ],
+    ids=[
+        "one-equals-sign",
+        "and",
+        "or-and-not",
+        "double-quoted-text",
+        "template-in-a-template",
+        "brace-after-a-template",
+        "jinja-default",
+    ],
+)
+def test_habits_from_other_languages_get_their_jmespath(
+    text: str, message: str, hint: str | None
+) -> None:
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        parse_template(text)
+    assert message in str(caught.value)
+    assert caught.value.hint == hint
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("Hi {{ vars.title }} :-}", "Hi Holiday :-}"),
+        ("{ {{ vars.count }} }", "{ 5 }"),
+        ('{{ vars."title" }}', "Holiday"),
+        ("{{ vars.title == 'a=b' }}", False),
+    ],
+    ids=["smiley", "braces-around", "a-quoted-field-name", "equals-in-text"],
+)
+def test_braces_and_quotes_that_are_text_render(
+    template: str, expected: object
+) -> None:
+    assert render(template, CONTEXT) == expected
 
 
 def test_closing_braces_inside_quotes_do_not_end_a_template() -> None:

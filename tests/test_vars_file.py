@@ -252,13 +252,68 @@ def test_var_reads_true_and_false_in_any_case(
     assert check(RunRequest(path, overrides={"flag": given})).vars["flag"] is read
 
 
-@pytest.mark.parametrize("given", ["on", "NO", "yes", "1"], ids=str)
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("on", "true"), ("NO", "false"), ("yes", "true"), ("1", "true"), ("off", "false")],
+    ids=["on", "NO", "yes", "1", "off"],
+)
 def test_var_reads_only_true_and_false_as_true_or_false(
-    write_playbook: WritePlaybook, given: str
+    write_playbook: WritePlaybook, given: str, meant: str
 ) -> None:
     path = write_playbook(PLAYBOOK.replace("  limit: 5\n", "  flag: false\n"))
     with pytest.raises(InvalidPlaybook) as caught:
         check(RunRequest(path, overrides={"flag": given}))
     [problem] = caught.value.problems
     assert "the playbook's value is true or false" in problem.message
-    assert problem.hint == "write it like --var flag=false"
+    assert problem.hint == f"write it like --var flag={meant}"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ("tags=[010, on, 0x1F, 1_000]", [10, "on", "0x1F", "1_000"]),
+        ("tags=[yes, 2.5, true]", ["yes", 2.5, True]),
+    ],
+    ids=["numbers-and-words", "floats-and-bools"],
+)
+def test_a_var_list_is_read_as_the_playbook_is(
+    playbook: Path, given: str, read: list[object]
+) -> None:
+    name, _, text = given.partition("=")
+    assert check(RunRequest(playbook, overrides={name: text})).vars[name] == read
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["ratio=1_0", "ratio=\u0661\u0660", "ratio=1.5e", "limit=\u0663"],
+    ids=["underscore", "arabic-indic-digits", "half-exponent", "arabic-indic-whole"],
+)
+def test_a_number_var_is_written_in_plain_digits(playbook: Path, given: str) -> None:
+    name, _, text = given.partition("=")
+    with pytest.raises(InvalidPlaybook) as caught:
+        check(RunRequest(playbook, overrides={name: text}))
+    [problem] = caught.value.problems
+    assert problem.message.startswith(f"--var {given}: the playbook's value is a")
+
+
+def test_the_playbook_and_the_vars_file_read_numbers_as_var_does(
+    write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    path = write_playbook(PLAYBOOK.replace("  limit: 5\n", "  limit: 010\n"))
+    assert check(RunRequest(path)).vars["limit"] == 10
+    vars_file = write(tmp_path, "vars.yaml", "limit: 012\n")
+    assert checked(path, vars_file).vars["limit"] == 12
+
+
+def test_a_yes_in_the_vars_file_for_true_or_false_says_to_write_true(
+    write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    path = write_playbook(PLAYBOOK.replace("  limit: 5\n", "  flag: false\n"))
+    vars_file = write(tmp_path, "vars.yaml", "flag: yes\n")
+    with pytest.raises(InvalidPlaybook) as caught:
+        checked(path, vars_file)
+    [problem] = caught.value.problems
+    assert problem.message == (
+        '--vars-file: `flag` is "yes", but the playbook\'s value is true or false'
+    )
+    assert problem.hint == "write `flag: true` (yes is text)"

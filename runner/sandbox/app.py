@@ -73,15 +73,13 @@ class ImgurApp:
 
     def _fault(self, request: Request) -> Fault | None:
         """The pending fault for `request`, if any, once its delay is over."""
-        fault = self.faults.take(self._endpoint_names(request))
-        if fault is not None:
-            logger.debug("%s %s gets %s", request.method, request.path, fault)
-            time.sleep(fault.delay)  # without the lock: other calls go on meanwhile
-        return fault
+        names = self.endpoint_names(request.method, request.path)
+        return take_fault(self.faults, request, names, "imgur")
 
-    def _endpoint_names(self, request: Request) -> tuple[str, ...]:
+    def endpoint_names(self, method: str, path: str) -> tuple[str, ...]:
+        """The catalog names of the endpoints an Imgur path is a route of."""
         try:
-            route, _ = self.routes.match(request.method, request.path)
+            route, _ = self.routes.match(method, path)
         except ImgurError:
             return ()  # only a fault for any request applies
         return tuple(endpoint.name for endpoint in route.endpoints)
@@ -138,3 +136,14 @@ class ImgurApp:
 
     def _error_id(self) -> str:
         return f"imgur-sandbox/{next(self._error_ids)}"
+
+
+def take_fault(
+    faults: Faults, request: Request, names: tuple[str, ...], at: str
+) -> Fault | None:
+    """The pending fault served `at` for `request`, once its delay is over."""
+    fault = faults.take(names, at)
+    if fault is not None:
+        logger.debug("%s %s gets %s", request.method, request.path, fault)
+        time.sleep(fault.delay)  # without the lock: other calls go on meanwhile
+    return fault

@@ -5,7 +5,12 @@ pending fault that matches a request instead of answering it, before the call
 is authorized, charged or handled, so a faulted call changes nothing and costs
 no credits. A fault of status 200 is a slow answer: the call is answered as
 usual, only after the fault's delay. A fault can say what the error reads
-(`message`) and in which of Imgur's error shapes (`style`).
+(`message`) and in which of Imgur's error shapes (`style`), or give the whole
+body (`body`, served as JSON: a cut-short or otherwise broken one).
+
+A fault ``at="lowcodeapi"`` is served by the LowCodeAPI front before it routes
+the call, as a gateway in front of the proxy would; the Imgur app never
+sees that call.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from runner.sandbox.errors import (
 
 SLOW = 200
 TOO_MANY_REQUESTS = 429
+PLACES = frozenset({"imgur", "lowcodeapi"})
 # What the sandbox itself says for these statuses, so a fault reads the same.
 MESSAGES = {401: AUTH_REQUIRED, 403: PERMISSION_DENIED, 500: "Internal error"}
 HTML_PAGE = (
@@ -49,6 +55,8 @@ class Fault:
     delay: float = 0.0
     message: str | None = None  # None: what the sandbox says for the status
     style: ErrorStyle | None = None  # None: the route's own error style
+    body: str | None = None  # the whole body instead, served as JSON
+    at: str = "imgur"  # or "lowcodeapi": the proxy's front serves it
 
     def __post_init__(self) -> None:
         if self.status != SLOW and not 400 <= self.status <= 599:
@@ -57,6 +65,10 @@ class Fault:
             raise ValueError("an error page, message or style needs an error status")
         if self.html and (self.message or self.style):
             raise ValueError("an HTML error page has no JSON message or style")
+        if self.body is not None and (self.html or self.message or self.style):
+            raise ValueError("a fault's body is whole: no HTML, message or style")
+        if self.at not in PLACES:
+            raise ValueError(f"a fault is served at imgur or lowcodeapi, not {self.at}")
         if self.retry_after is not None and self.retry_after < 0:
             raise ValueError(f"retry_after cannot be negative: {self.retry_after}")
         if self.delay < 0:
@@ -65,7 +77,7 @@ class Fault:
     @property
     def slow_only(self) -> bool:
         """Whether the call is answered as usual once the delay is over."""
-        return self.status == SLOW
+        return self.status == SLOW and self.body is None
 
     def matches(self, endpoints: Collection[str]) -> bool:
         """Whether a call to one of `endpoints` (catalog names) gets this fault."""
@@ -108,11 +120,11 @@ class Faults:
         with self._lock:
             return self._served
 
-    def take(self, endpoints: Collection[str]) -> Fault | None:
-        """The first pending fault for a call to `endpoints`, now spent."""
+    def take(self, endpoints: Collection[str], at: str = "imgur") -> Fault | None:
+        """The first pending fault served `at` for a call to `endpoints`, now spent."""
         with self._lock:
             for index, fault in enumerate(self._pending):
-                if fault.matches(endpoints):
+                if fault.at == at and fault.matches(endpoints):
                     self._served += 1
                     return self._pending.pop(index)
         return None
@@ -126,11 +138,29 @@ class Faults:
 
 
 def fault_response(fault: Fault, method: str, path: str, error_id: str) -> Response:
-    """What the sandbox answers for `fault`: an HTML page or Imgur's JSON error."""
-    if fault.html:
-        response = _html_page(fault.status)
-    else:
+    """What the sandbox answers for `fault`: a page, a body or Imgur's JSON error."""
+    response = raw_response(fault)
+    if response is None:
         response = failure(_error(fault), method, path, error_id, fault.style)
+    return with_retry_after(fault, response)
+
+
+def fault_error(fault: Fault) -> ImgurError:
+    """The error `fault` stands for: its status and what it reads."""
+    return _error(fault)
+
+
+def raw_response(fault: Fault) -> Response | None:
+    """The HTML page or the whole body `fault` answers with, if it has one."""
+    if fault.html:
+        return _html_page(fault.status)
+    if fault.body is not None:
+        return Response(fault.body, status=fault.status, mimetype="application/json")
+    return None
+
+
+def with_retry_after(fault: Fault, response: Response) -> Response:
+    """`response` saying when to retry only if `fault` says so."""
     # RateLimited always says when to retry; a fault says so only if told to.
     response.headers.pop("Retry-After", None)
     if fault.retry_after is not None:

@@ -2,9 +2,10 @@
 
 It finds the Imgur route in either URL format, checks the ``api_token``
 query value, and forwards the call to Imgur as a new request carrying the
-Bearer token of the account bound to that api_token. Imgur's answer comes
-back wrapped, with Imgur's status and rate-limit headers, in one of two
-styles:
+Bearer token of the account connected to that api_token (the account, not
+its username: the proxy keeps the login, so a rename changes nothing).
+Imgur's answer comes back wrapped, with Imgur's status and rate-limit
+headers, in one of two styles:
 
 - ``hosted``, as LowCodeAPI documents its service: ``{"data": <Imgur body>}``,
   or for an error ``{"data": {"error": {"message", "code"}}}``;
@@ -35,10 +36,11 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from runner.catalog import Catalog, Endpoint, load_catalog
-from runner.sandbox.app import ImgurApp
+from runner.sandbox.app import ImgurApp, take_fault
 from runner.sandbox.bodies import ApiRequest
 from runner.sandbox.envelope import json_response
 from runner.sandbox.errors import ImgurError
+from runner.sandbox.faults import Fault, fault_error, raw_response, with_retry_after
 from runner.sandbox.routing import PLACEHOLDER
 
 if TYPE_CHECKING:
@@ -66,7 +68,6 @@ class LowCodeApiFront:
     def __init__(
         self,
         imgur: ImgurApp,
-        api_tokens: Mapping[str, str],
         formats: Collection[str] = FORMATS,
         catalog: Catalog | None = None,
         style: str = "hosted",
@@ -78,7 +79,7 @@ class LowCodeApiFront:
             raise ValueError(f"unknown LowCodeAPI style {style!r}: hosted or oss")
         self.imgur = imgur
         self.store = imgur.store
-        self.api_tokens = dict(api_tokens)
+        self.faults = imgur.faults
         self.formats = frozenset(formats)
         self.style = style
         self._new, self._old = _formats(catalog or load_catalog())
@@ -91,6 +92,10 @@ class LowCodeApiFront:
         return response(environ, start_response)
 
     def respond(self, request: Request) -> Response:
+        names = self._endpoint_names(request)
+        fault = take_fault(self.faults, request, names, "lowcodeapi")
+        if fault is not None and not fault.slow_only:
+            return self._faulted(fault)
         path = self._imgur_path(request)
         if path is None:
             return _no_route(request)
@@ -107,14 +112,28 @@ class LowCodeApiFront:
     def _bearer(self, api_token: str | None) -> str:
         if not api_token or not api_token.startswith(TOKEN_PREFIX):
             raise ImgurError(401, INVALID_API_TOKEN)
-        username = self.api_tokens.get(api_token)
-        if username is None:
+        account = self.store.account_for_api_token(api_token)
+        if account is None:
             raise ImgurError(401, INVALID_API_TOKEN)
-        account = self.store.account(username)
-        token = self.store.live_token(account) if account else None
+        token = self.store.live_token(account)
         if token is None:
             raise ImgurError(403, NO_CREDENTIAL)
         return token
+
+    def _endpoint_names(self, request: Request) -> tuple[str, ...]:
+        """The catalog names of what `request` calls, in either URL format."""
+        old = self._old.get((request.method, request.path))
+        if old is not None:
+            return (old.name,)
+        return self.imgur.endpoint_names(request.method, request.path)
+
+    def _faulted(self, fault: Fault) -> Response:
+        """A fault served in front of the proxy: its page, body, or a refusal."""
+        response = raw_response(fault)
+        if response is None:
+            error = fault_error(fault)
+            response = self._refusal(error.status, error.message)
+        return with_retry_after(fault, response)
 
     def _imgur_path(self, request: Request) -> str | None:
         """The Imgur path for the request, in whichever format it came."""
@@ -158,7 +177,7 @@ class LowCodeApiFront:
             if name.lower().startswith(PASSED_HEADERS)
         }
         status = answer.status_code
-        body = answer.get_json(silent=True)
+        body = _json_of(answer)
         if self.style == "oss":
             response = json_response(_oss(status, body, answer, passed), status)
         elif status < 400:
@@ -218,6 +237,14 @@ def _old_format_target(endpoint: Endpoint, query: Mapping[str, str]) -> str:
         value = query.get(param.name, param.default)
         path = path.replace("{" + param.name + "}", str(value))
     return path
+
+
+def _json_of(answer: Response) -> Any:
+    """Imgur's body as JSON, or None when it is not JSON the proxy can read."""
+    try:
+        return answer.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes
+        return None
 
 
 def _no_route(request: Request) -> Response:

@@ -55,8 +55,8 @@ class Sandbox:
     """A local, stateful Imgur (and LowCodeAPI front) over HTTP.
 
     ``access_tokens`` and ``refresh_tokens`` map tokens to usernames of the
-    seeded world; ``api_tokens`` map LowCodeAPI tokens to the username whose
-    Bearer the proxy sends, in the URL formats and wrapper style given.
+    seeded world; ``api_tokens`` connect LowCodeAPI tokens to the account
+    whose Bearer the proxy sends, in the URL formats and wrapper style given.
     ``store`` is open for tests to inspect and arrange; ``faults`` takes the
     misbehaviour they want the next answers to show; ``received`` lists the
     requests that came in.
@@ -93,7 +93,7 @@ class Sandbox:
         self.imgur = ImgurApp(self.store, self.limiter)
         self.faults = self.imgur.faults  # the LowCodeAPI front forwards into them
         self.lowcodeapi = LowCodeApiFront(
-            self.imgur, api_tokens, lowcodeapi_formats, style=lowcodeapi_style
+            self.imgur, lowcodeapi_formats, style=lowcodeapi_style
         )
         self._log = RequestLog(
             DispatcherMiddleware(self.imgur, {LOWCODEAPI_PREFIX: self.lowcodeapi})
@@ -277,8 +277,8 @@ def _grant(
         _known(store, username).tokens[token] = None
     for token, username in refresh_tokens.items():
         _known(store, username).refresh_tokens.add(token)
-    for username in api_tokens.values():
-        _known(store, username)
+    for token, username in api_tokens.items():
+        _known(store, username).api_tokens.add(token)
 
 
 def _known(store: Store, username: str) -> Account:

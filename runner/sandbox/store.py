@@ -55,6 +55,9 @@ class Account:
     favorites: list[str] = field(default_factory=list)  # item ids, newest first
     tokens: dict[str, float | None] = field(default_factory=dict)  # -> expiry
     refresh_tokens: set[str] = field(default_factory=set)
+    # LowCodeAPI api_tokens that act as this account: the proxy keeps the
+    # account's login, so a rename leaves the connection as it was.
+    api_tokens: set[str] = field(default_factory=set)
     password: str | None = None  # None: the account cannot delete itself
     avatar: str | None = None  # an available avatar's name; None: the default
     email_verified: bool = True
@@ -232,6 +235,11 @@ class Store:
             t for t, expiry in account.tokens.items() if expiry is None or now < expiry
         )
         return next(live, None)
+
+    def account_for_api_token(self, api_token: str) -> Account | None:
+        """The account a LowCodeAPI api_token is connected to."""
+        found = (a for a in self.accounts.values() if api_token in a.api_tokens)
+        return next(found, None)
 
     def account_for_refresh_token(self, token: str) -> Account | None:
         found = (a for a in self.accounts.values() if token in a.refresh_tokens)

@@ -1,7 +1,8 @@
 """Choosing a new username: Imgur's rules for one, and renaming everywhere.
 
 The store refers to accounts by username (owners, authors, votes, blocks,
-notifications), so a rename changes each of those references too.
+notifications), so a rename changes each of those references too. Tokens,
+LowCodeAPI's api_tokens included, belong to the account itself and follow it.
 """
 
 from __future__ import annotations

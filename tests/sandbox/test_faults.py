@@ -231,6 +231,67 @@ class TestThroughTheLowCodeApiFront:
         }
 
 
+class TestInFrontOfTheLowCodeApiFront:
+    """A fault `at="lowcodeapi"`: a gateway answers before the proxy routes."""
+
+    @pytest.mark.parametrize("path", ["/3/account/me", "/3/no/such/route"])
+    def test_it_is_served_whatever_the_path(
+        self, lowcodeapi: Imgur, sandbox: Sandbox, path: str
+    ) -> None:
+        sandbox.faults.add(Fault(503, retry_after=3, at="lowcodeapi"))
+
+        answer = lowcodeapi.get(path, None, params=TOKEN)
+
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "3"
+        assert answer.json() == {
+            "data": {"error": {"message": "Service Unavailable", "code": 503}}
+        }
+        assert sandbox.faults.served == 1
+
+    def test_imgur_never_sees_it_and_the_front_answers_an_html_page(
+        self, lowcodeapi: Imgur, imgur: Imgur, sandbox: Sandbox
+    ) -> None:
+        sandbox.faults.add(Fault(502, html=True, at="lowcodeapi"))
+
+        first = imgur.get(ACCOUNT, CLIENT)
+        second = lowcodeapi.get("/3/account/me", None, params=TOKEN)
+
+        assert first.status_code == 200  # Imgur itself is not faulted
+        assert second.status_code == 502
+        assert second.headers["Content-Type"].startswith("text/html")
+
+    def test_one_for_an_endpoint_waits_for_it_in_either_format(
+        self, lowcodeapi: Imgur, sandbox: Sandbox
+    ) -> None:
+        sandbox.faults.add(Fault(429, endpoint="album.get", at="lowcodeapi"))
+
+        other = lowcodeapi.get("/3/account/me", None, params=TOKEN)
+        old = {**TOKEN, "albumHash": "Hol1d4y"}
+        album = lowcodeapi.get("/3/album/albumhash", None, params=old)
+
+        assert (other.status_code, album.status_code) == (200, 429)
+
+
+@pytest.mark.parametrize(
+    ("body", "at"),
+    [("[" * 5000, "imgur"), ('{"data": [1, 2', "lowcodeapi")],
+    ids=["deep-at-imgur", "cut-short-at-the-proxy"],
+)
+def test_a_body_fault_is_answered_as_written(
+    imgur: Imgur, lowcodeapi: Imgur, sandbox: Sandbox, body: str, at: str
+) -> None:
+    sandbox.faults.add(Fault(200, body=body, at=at))
+
+    if at == "imgur":
+        answer = imgur.get(ACCOUNT, CLIENT)
+    else:
+        answer = lowcodeapi.get("/3/account/me", None, params=TOKEN)
+
+    assert (answer.status_code, answer.text) == (200, body)
+    assert answer.headers["Content-Type"] == "application/json"
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -240,6 +301,9 @@ class TestThroughTheLowCodeApiFront:
         lambda: Fault(500, delay=-0.1),
         lambda: Fault(200, message="Slow"),
         lambda: Fault(502, html=True, style=ErrorStyle.OBJECT),
+        lambda: Fault(502, html=True, body="{}"),
+        lambda: Fault(400, message="Bad", body="{}"),
+        lambda: Fault(503, at="gateway"),
     ],
     ids=[
         "redirect-status",
@@ -248,6 +312,9 @@ class TestThroughTheLowCodeApiFront:
         "negative-delay",
         "message-without-error",
         "html-with-json-style",
+        "html-with-body",
+        "message-with-body",
+        "unknown-place",
     ],
 )
 def test_a_fault_that_cannot_be_served_is_refused(make: Callable[[], Fault]) -> None:

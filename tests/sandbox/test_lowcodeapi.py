@@ -137,6 +137,21 @@ class TestOldFormatOnly:
         assert answer.status_code == 200
 
 
+def test_a_renamed_account_keeps_its_api_token(
+    lowcodeapi: Imgur, sandbox: Sandbox
+) -> None:
+    settings = "/3/account/me/settings"
+    rename = {"username": "Renamed1"}
+    renamed = lowcodeapi.call("PUT", settings, None, params=TOKEN, json=rename)
+    assert renamed.status_code == 200, renamed.text
+
+    answer = lowcodeapi.get("/3/account/me", None, params=TOKEN)
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["data"]["url"] == "Renamed1"
+    assert sandbox.store.account("demo_user") is None
+
+
 class TestTokenWithoutImgurAccount:
     """An api_token whose account has no Imgur access token to inject."""
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import random
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from runner.catalog import load_catalog
+from runner.lowcodeapi import LowCodeApiTransport
 from runner.redact import Redactor
+from runner.replies import Reply, reply_error
 from runner.results import RunResult, Status
 from runner.run import RunRequest, run
 from runner.sandbox import (
@@ -18,10 +21,11 @@ from runner.sandbox import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_REFRESH_TOKEN,
+    Fault,
     Sandbox,
 )
 from runner.targets import Target
-from runner.transports import Call, LowCodeApiTransport, Reply, reply_error
+from runner.transports import Call
 
 from .support import png
 
@@ -242,3 +246,125 @@ class TestProxyWithoutImgur:
         assert "/imgur/3/album/Hol1d4y?api_token=***" in error
         assert "HTTP 404: LowCodeAPI has no route for this call" in error
         assert transport.url_format is None
+
+
+# A passing failure before the proxy routes anything, then the two steps.
+PASSING_FIRST = """\
+version: 1
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+    retry: {attempts: 3, delay: 0.01, jitter: false}
+  - id: images
+    call: account.list_images
+    with: {username: me}
+"""
+
+PASSING_FAULTS = {
+    "503": Fault(503, at="lowcodeapi"),
+    "503-page": Fault(503, html=True, at="lowcodeapi"),
+    "429": Fault(429, at="lowcodeapi"),
+    "503-from-imgur": Fault(503),
+}
+
+
+class TestAPassingFailureFirst:
+    """A 503 or 429 shows nothing of the route: it must not fix the format."""
+
+    @pytest.fixture
+    def sandbox_options(self) -> dict[str, Any]:
+        return {"lowcodeapi_formats": {"old"}}
+
+    @pytest.mark.parametrize(
+        "fault", PASSING_FAULTS.values(), ids=PASSING_FAULTS.keys()
+    )
+    def test_the_format_is_learnt_from_the_answer_after_it(
+        self, sandbox: Sandbox, tmp_path: Path, fault: Fault
+    ) -> None:
+        sandbox.faults.add(fault)
+        waits: list[float] = []
+
+        result = run_text(sandbox, tmp_path, PASSING_FIRST, waits.append)
+
+        assert [(s.id, s.status, s.error) for s in result.steps] == [
+            ("me", Status.SUCCEEDED, None),
+            ("images", Status.SUCCEEDED, None),
+        ]
+        assert (result.steps[0].attempts, len(waits)) == (2, 1)
+        first = ["GET /imgur/3/account/me"]
+        if fault.at == "imgur":  # the proxy routed the old format to Imgur
+            first.append("GET /imgur/3/account/username")
+        assert sent(sandbox) == [
+            *first,
+            "GET /imgur/3/account/me",
+            "GET /imgur/3/account/username",
+            "GET /imgur/3/account/username/images/page",
+        ]
+
+    def test_the_transport_learns_nothing_from_it(self, sandbox: Sandbox) -> None:
+        transport = proxy(sandbox)
+        sandbox.faults.add(Fault(503, at="lowcodeapi"))
+
+        busy = transport.send(call("account.get", username="me"))
+        learnt = transport.url_format
+        again = transport.send(call("account.get", username="me"))
+
+        assert "failed with HTTP 503" in failure(busy)
+        assert learnt is None
+        assert again.body["data"]["url"] == "demo_user"
+        assert transport.url_format == "old"
+
+
+class TestALearntFormatWithoutTheRoute:
+    """The proxy stops knowing the learnt format: the other is tried."""
+
+    def test_the_other_format_answers_and_is_learnt(self, sandbox: Sandbox) -> None:
+        transport = proxy(sandbox)
+        transport.send(call("album.get", albumHash="Hol1d4y"))
+        assert transport.url_format == "new"
+        sandbox.lowcodeapi.formats = frozenset({"old"})
+
+        reply = transport.send(call("image.get", imageHash="vnKe11t"))
+        again = transport.send(call("image.get", imageHash="Bq3xT9a"))
+
+        assert (reply_error(reply), reply.body["data"]["id"]) == (None, "vnKe11t")
+        assert again.body["data"]["id"] == "Bq3xT9a"
+        assert transport.url_format == "old"
+        assert sent(sandbox) == [
+            "GET /imgur/3/album/Hol1d4y",
+            "GET /imgur/3/image/vnKe11t",
+            "GET /imgur/3/image/imagehash",
+            "GET /imgur/3/image/imagehash",
+        ]
+
+    def test_a_passing_failure_of_the_learnt_format_is_not_sent_again(
+        self, sandbox: Sandbox
+    ) -> None:
+        transport = proxy(sandbox)
+        transport.send(call("album.get", albumHash="Hol1d4y"))
+        sandbox.faults.add(Fault(503, at="lowcodeapi"))
+
+        reply = transport.send(call("image.get", imageHash="vnKe11t"))
+
+        assert "failed with HTTP 503" in failure(reply)
+        assert len(sandbox.received) == 2
+        assert transport.url_format == "new"
+
+
+def run_text(
+    sandbox: Sandbox,
+    folder: Path,
+    text: str,
+    sleep: Callable[[float], None],
+) -> RunResult:
+    playbook = folder / "playbook.yaml"
+    playbook.write_text(text, encoding="utf-8")
+    request = RunRequest(
+        playbook=playbook,
+        target=Target.LOWCODEAPI,
+        base_url=sandbox.lowcodeapi_url,
+        report=folder / "report.json",
+        env={"LOWCODEAPI_API_TOKEN": DEMO_API_TOKEN},
+    )
+    return run(request, rng=random.Random(1), sleep=sleep).result

@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from runner import transports as transports_module
 from runner.catalog import load_catalog
-from runner.errors import ConfigError, StepError
+from runner.errors import ConfigError, StepError, TransportError
+from runner.lowcodeapi import LowCodeApiTransport
 from runner.redact import MASK, RedactingFilter, Redactor
-from runner.sandbox import DEMO_ACCESS_TOKEN, DEMO_API_TOKEN, DEMO_CLIENT_ID, Sandbox
+from runner.replies import reply_error
+from runner.results import Status
+from runner.run import RunRequest, run
+from runner.sandbox import (
+    DEMO_ACCESS_TOKEN,
+    DEMO_API_TOKEN,
+    DEMO_CLIENT_ID,
+    Fault,
+    Sandbox,
+)
+from runner.targets import Credentials, Target, open_transport
 from runner.transports import (
     Call,
     FileUpload,
     ImgurTransport,
-    LowCodeApiTransport,
     Transport,
-    reply_error,
+    may_retry,
 )
 
 from .support import png
@@ -207,10 +219,13 @@ def test_values_of_secret_parameters_are_masked_before_sending(
 def test_a_client_id_alone_never_sends_what_needs_a_user_token(
     sandbox: Sandbox, name: str, args: dict[str, Any]
 ) -> None:
-    transport = ImgurTransport(sandbox.url, Redactor(), client_id=DEMO_CLIENT_ID)
+    credentials = Credentials(client_id=DEMO_CLIENT_ID)
 
-    with pytest.raises(ConfigError, match="needs a user access token"):
-        transport.send(call(name, **args))
+    with (
+        open_transport(Target.IMGUR, credentials, Redactor(), sandbox.url) as sender,
+        pytest.raises(ConfigError, match="needs a user access token"),
+    ):
+        sender.send(call(name, **args))
 
     assert sandbox.received == []
 
@@ -228,3 +243,171 @@ def test_a_base_url_with_a_query_or_fragment_is_refused(base_url: str) -> None:
         ImgurTransport(base_url, Redactor(), client_id=DEMO_CLIENT_ID)
 
     assert "q-SECRET-2" not in str(refused.value)
+
+
+UNUSABLE_BODIES = {
+    "deep": ("[" * 5000, "nested more than 64 levels deep"),
+    "deep-but-readable": ("[" * 100 + "]" * 100, "nested more than 64 levels deep"),
+    "cut-short": ('{"data": [1, 2', "it is cut short or not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("kind", ["imgur", "lowcodeapi"])
+@pytest.mark.parametrize(
+    ("body", "why"), UNUSABLE_BODIES.values(), ids=UNUSABLE_BODIES.keys()
+)
+def test_a_body_that_is_not_usable_json_is_the_calls_error(
+    sandbox: Sandbox, kind: str, body: str, why: str
+) -> None:
+    imgur, proxy = transports(sandbox, Redactor())
+    transport = imgur if kind == "imgur" else proxy
+    sandbox.faults.add(Fault(200, body=body, at=kind))
+
+    reply = transport.send(call("account.get", username="demo_user"))
+
+    error = reply_error(reply)
+    assert error is not None
+    assert error.http_status == 200
+    assert str(error).endswith(
+        f"failed with HTTP 200: Imgur answered with a body that is not usable "
+        f"JSON ({why})"
+    )
+
+
+LOOP = """\
+version: 1
+vars:
+  names: [demo_user, friendly_artist, demo_user]
+steps:
+  - id: accounts
+    call: account.get
+    for_each: "{{ vars.names }}"
+    on_error: continue
+    with: {username: "{{ item }}"}
+  - id: after
+    call: account.get
+    with: {username: demo_user}
+"""
+
+
+@pytest.mark.parametrize("target", [Target.IMGUR, Target.LOWCODEAPI], ids=str)
+def test_a_deeply_nested_body_fails_only_its_loop_item(
+    sandbox: Sandbox, target: Target, tmp_path: Path
+) -> None:
+    playbook = tmp_path / "loop.yaml"
+    playbook.write_text(LOOP, encoding="utf-8")
+    at = "imgur" if target is Target.IMGUR else "lowcodeapi"
+    sandbox.faults.add(Fault(200, at=at))  # the first item is answered as usual
+    sandbox.faults.add(Fault(200, body="[" * 5000, at=at))
+    env = {
+        "IMGUR_ACCESS_TOKEN": DEMO_ACCESS_TOKEN,
+        "LOWCODEAPI_API_TOKEN": DEMO_API_TOKEN,
+    }
+    base_url = sandbox.url if target is Target.IMGUR else sandbox.lowcodeapi_url
+    request = RunRequest(
+        playbook=playbook,
+        target=target,
+        base_url=base_url,
+        report=tmp_path / "report.json",
+        env=env,
+    )
+
+    result = run(request).result
+
+    accounts, after = result.steps
+    items = accounts.items or []
+    assert [i.status for i in items] == [
+        Status.SUCCEEDED,
+        Status.FAILED,
+        Status.SUCCEEDED,
+    ]
+    assert items[1].error is not None
+    assert "failed with HTTP 200: Imgur answered with a body that is not usable" in (
+        items[1].error
+    )
+    assert after.status is Status.SUCCEEDED
+
+
+@pytest.mark.parametrize("kind", ["imgur", "lowcodeapi"])
+@pytest.mark.parametrize("value", ["abc", " x "], ids=["three", "one-in-blanks"])
+def test_a_secret_value_too_short_to_mask_is_never_sent(
+    sandbox: Sandbox, kind: str, value: str
+) -> None:
+    imgur, proxy = transports(sandbox, Redactor())
+    transport = imgur if kind == "imgur" else proxy
+
+    with pytest.raises(StepError) as refused:
+        transport.send(
+            call("image.update_anonymous", imageDeleteHash=value, title="New")
+        )
+
+    message = str(refused.value)
+    assert message.startswith(
+        "the value of `imageDeleteHash` is too short to be masked safely"
+    )
+    assert value.strip() not in message.replace("imageDeleteHash", "")
+    assert sandbox.received == []
+
+
+class TestMayRetry:
+    """Whether a failed call may be sent again, from what really happened."""
+
+    @pytest.mark.parametrize(
+        ("status", "again"),
+        [(429, True), (500, True), (503, True), (501, False), (404, False)],
+    )
+    def test_an_answer_says_if_its_failure_passes(
+        self, sandbox: Sandbox, status: int, again: bool
+    ) -> None:
+        imgur, _ = transports(sandbox, Redactor())
+        sandbox.faults.add(Fault(status))
+
+        reply = imgur.send(call("album.create", title="Trip"))
+
+        error = reply_error(reply)
+        assert error is not None
+        assert may_retry("POST", error) is again
+
+    @pytest.mark.parametrize(
+        ("name", "method", "args", "again"),
+        [
+            ("album.create", "POST", {"title": "Trip"}, False),
+            ("album.update", "PUT", {"albumHash": "Hol1d4y", "title": "Trip"}, True),
+            ("album.get", "GET", {"albumHash": "Hol1d4y"}, True),
+        ],
+        ids=["post", "put", "get"],
+    )
+    def test_a_lost_answer_stops_only_a_post(
+        self,
+        sandbox: Sandbox,
+        monkeypatch: pytest.MonkeyPatch,
+        name: str,
+        method: str,
+        args: dict[str, Any],
+        again: bool,
+    ) -> None:
+        monkeypatch.setattr(transports_module, "READ_TIMEOUT", 0.05)
+        imgur, _ = transports(sandbox, Redactor())
+        sandbox.faults.add(Fault(200, delay=0.2))
+
+        with pytest.raises(TransportError) as lost:
+            imgur.send(call(name, **args))
+
+        assert lost.value.sent
+        assert may_retry(method, lost.value) is again
+        warned = "Imgur may have acted on it; it is not sent again" in str(lost.value)
+        assert warned is not again
+
+    def test_a_post_that_never_connected_may_be_sent_again(self) -> None:
+        with socket.socket() as closed:  # a port nothing listens on
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+        imgur = ImgurTransport(
+            f"http://127.0.0.1:{port}", Redactor(), access_token=DEMO_ACCESS_TOKEN
+        )
+
+        with pytest.raises(TransportError) as refused:
+            imgur.send(call("album.create", title="Trip"))
+
+        assert not refused.value.sent
+        assert may_retry("POST", refused.value)

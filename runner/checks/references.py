@@ -1,0 +1,391 @@
+"""What templates and JMESPath expressions read, checked before the run.
+
+Every name an expression reads from the run must be there when it runs: a
+var, an input, a secret the playbook lists, what an earlier step saves, a
+field the loop's items have. A function whose arguments are known now is
+worked out now, so that a bad date fails `validate`, not the run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from runner.checks.context import LOOP_NAME, RUN_FIELDS, TEMPLATE_ROOTS, StepFacts
+from runner.errors import TemplateError
+from runner.known import KNOWN_ROOTS
+from runner.loader import Where
+from runner.templating import (
+    Expression,
+    ExpressionSyntaxError,
+    compile_expression,
+    first_missing,
+    is_template,
+    jinja_filter,
+    parse_template,
+    templates_in,
+)
+from runner.wording import did_you_mean, is_secret_field, kind_of, preview
+
+# A template inside an expression, with the quotes that may surround it.
+BRACED = re.compile(r"""(?P<q>['"`]?)\{\{(?P<inner>.*?)\}\}(?P=q)""")
+# Values that show how a function's argument is written, for a --var fix.
+EXAMPLE_ARGUMENTS = {"to_epoch": "2024-05-01"}
+
+Found = tuple[str, str | None]  # a problem and its fix
+
+
+def check_templates(
+    step: StepFacts, value: Any, at: Where, *, item: bool = True
+) -> None:
+    """Every template inside `value`; `item` says whether the loop's item exists."""
+    for where, text in templates_in(value, at):
+        try:
+            template = parse_template(text)
+        except ExpressionSyntaxError as error:
+            step.add(where, str(error), error.hint)
+            continue
+        for expression in template.expressions:
+            label = f"{{{{ {expression.source} }}}}"
+            check_expression(step, expression, where, label, item=item)
+            _check_filter(step, expression, where)
+
+
+def check_condition(step: StepFacts) -> None:
+    """`when` reads the run, not a response: every name in it must exist."""
+    where = step.at("when")
+    expression = compiled(step, where, step.raw.get("when"))
+    if expression is not None:
+        label = f"when `{expression.source}`"
+        check_expression(step, expression, where, label)
+
+
+def check_response_expressions(step: StepFacts) -> None:
+    """Expressions over a response: save, expect.that, retry.until."""
+    for where, text in _response_expressions(step):
+        expression = compiled(step, where, text)
+        if expression is None:
+            continue
+        if where[-2] == "save" and expression_reads_secrets(expression):
+            step.add(
+                where,
+                f"`save.{where[-1]}` reads secrets; saved values are written to "
+                "the report, so a secret cannot be saved",
+                "read {{ secrets.NAME }} where it is needed instead",
+            )
+            continue
+        label = f"`{expression.source}`"
+        check_expression(step, expression, where, label, in_template=False)
+
+
+def _response_expressions(step: StepFacts) -> Iterator[tuple[Where, Any]]:
+    save, expect = step.raw.get("save"), step.raw.get("expect")
+    retry = step.raw.get("retry")
+    if isinstance(save, dict):
+        yield from ((step.at("save", k), v) for k, v in save.items())
+    if isinstance(expect, dict) and isinstance(expect.get("that"), list):
+        for index, text in enumerate(expect["that"]):
+            yield step.at("expect", "that", index), text
+    if isinstance(retry, dict) and "until" in retry:
+        yield step.at("retry", "until"), retry["until"]
+
+
+def compiled(step: StepFacts, where: Where, text: Any) -> Expression | None:
+    """`text` compiled as JMESPath, or None with the problem added."""
+    if not isinstance(text, str):
+        return None
+    if is_template(text):
+        step.add(
+            where,
+            "this is a JMESPath expression already; write it without {{ }}",
+            hint=f"e.g. `{_unbraced(text)}`",
+        )
+        return None
+    try:
+        return compile_expression(text)
+    except ExpressionSyntaxError as error:
+        step.add(where, str(error), error.hint)
+        return None
+
+
+def check_expression(
+    step: StepFacts,
+    expression: Expression,
+    where: Where,
+    label: str,
+    *,
+    in_template: bool = True,
+    item: bool = True,
+) -> None:
+    """Every name `expression` reads from the run; `label` names it in messages.
+
+    `in_template` says the expression reads the run only (a template,
+    `when`), not a response, so a name that is not the run's is a mistake.
+    """
+    if check_element_reads(step, expression, where):
+        return
+    found = False
+    for path in expression.root_paths():
+        problem = reference_problem(step, path, in_template=in_template, item=item)
+        if problem:
+            found = True
+            step.add(where, f"{label}: {problem[0]}", problem[1])
+    if not found:
+        _check_known_calls(step, expression, where, label)
+
+
+def check_element_reads(step: StepFacts, expression: Expression, where: Where) -> bool:
+    """Run names inside a filter read each element: a common surprise."""
+    roots = {*TEMPLATE_ROOTS, *([step.loop] if step.loop else [])}
+    for path in expression.element_paths():
+        if path[0] in roots:
+            name = ".".join(path)
+            step.add(
+                where,
+                f"`{name}` inside `[...]` of `{expression.source}` is read "
+                f"from each element of the list, not from the run",
+                hint="JMESPath cannot reach the run from inside a filter: go "
+                "through the list with `for_each` and pick items with "
+                "`when:`, e.g. `when: item.datetime < to_epoch(vars.before)`",
+            )
+            return True
+    return False
+
+
+def reference_problem(
+    step: StepFacts, path: tuple[str, ...], *, in_template: bool, item: bool = True
+) -> Found | None:
+    """What is wrong with reading `path` from the run here, if anything."""
+    root, rest = path[0], path[1:]
+    facts = step.playbook
+    if root == step.loop and item:
+        return _item_field(step, rest)
+    if root == "steps":
+        return _step_reference(step, rest)
+    if root == "inputs":
+        if rest and rest[0] in facts.declared_inputs:
+            return None  # it failed to load, and that problem is reported
+        return _member("inputs", rest, list(facts.inputs), "add it under `inputs:`")
+    if root == "vars":
+        return _member("vars", rest, list(map(str, facts.vars)), "add it under `vars:`")
+    if root == "secrets":
+        return _member("secrets", rest, facts.secrets, "list it under `secrets:`")
+    if root == "run":
+        return _member("run", rest, list(RUN_FIELDS), None)
+    if in_template or _is_loop_word(step, root):
+        return _unknown_root(step, root, rest, item)
+    return None
+
+
+def _is_loop_word(step: StepFacts, root: str) -> bool:
+    """`item` in a loop that calls its item otherwise: never the response's."""
+    return root == LOOP_NAME and step.loop not in (None, LOOP_NAME)
+
+
+def _item_field(step: StepFacts, rest: tuple[str, ...]) -> Found | None:
+    """A field of the loop's item that no item has (a typo of a CSV column)."""
+    items = step.items
+    if not rest or not items:
+        return None
+    field, name = rest[0], step.loop
+    mappings = [item for item in items if isinstance(item, Mapping)]
+    if any(field in mapping for mapping in mappings):
+        return None
+    if not mappings:
+        return (
+            f"`{name}.{field}` reads a field, but the items are {kind_of(items[0])}",
+            f"write `{name}` for the item itself",
+        )
+    fields = list(dict.fromkeys(str(key) for m in mappings for key in m))
+    close = _closest(field, fields)
+    hint = (
+        f"did you mean `{name}.{close}`?"
+        if close
+        else "check the name against the items' fields (CSV: the header row)"
+    )
+    listed = ", ".join(fields)
+    return f"no item has a field `{field}` (their fields: {listed})", hint
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    same = [k for k in known if k.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name, known, n=1)
+    return close[0] if close else None
+
+
+def _unknown_root(
+    step: StepFacts, root: str, rest: tuple[str, ...], item: bool
+) -> Found:
+    as_name = step.raw.get("as")
+    if step.loop is not None and root in (LOOP_NAME, as_name):
+        if not item:
+            return (
+                f"`{root}` is not known yet: the items come from this `for_each`",
+                "the list reads vars, inputs or what an earlier step saved",
+            )
+        fixed = ".".join((step.loop, *rest))
+        return (
+            f"this loop calls its item `{step.loop}` (as: {step.loop})",
+            f"write `{fixed}`",
+        )
+    if root in (LOOP_NAME, as_name):
+        return (
+            f"`{root}` is only known inside a `for_each` step",
+            "add `for_each:` to this step, or read a saved value instead",
+        )
+    roots = [*TEMPLATE_ROOTS, *([step.loop] if step.loop and item else [])]
+    close = difflib.get_close_matches(root, roots, n=1)
+    return f"`{root}` is not known here", did_you_mean(close) or (
+        f"templates read {', '.join(roots)}"
+    )
+
+
+def _step_reference(step: StepFacts, rest: tuple[str, ...]) -> Found | None:
+    if not rest:
+        return None
+    step_id, names = rest[0], rest[1:]
+    saves = step.playbook.saves
+    if step_id == step.id and step_id not in saves:
+        return (
+            f"step `{step_id}` reads what it saves itself",
+            "in `save` and `expect`, read the response (data...) directly",
+        )
+    if step_id not in saves:
+        return _no_such_step(step, step_id)
+    if names and step_id in step.playbook.loops and names[0] != "items":
+        return (
+            f"step `{step_id}` runs for each item, so it saves a list of items",
+            f"read `steps.{step_id}.items[*].{names[0]}`",
+        )
+    if names and names[0] not in saves[step_id]:
+        saved = ", ".join(saves[step_id]) or "nothing"
+        close = difflib.get_close_matches(names[0], saves[step_id], n=1)
+        return (
+            f"step `{step_id}` saves no `{names[0]}` (it saves {saved})",
+            did_you_mean(close)
+            or f"add `{names[0]}: <JMESPath>` under that step's `save:`",
+        )
+    return None
+
+
+def _no_such_step(step: StepFacts, step_id: str) -> Found:
+    saves = step.playbook.saves
+    later = {s.get("id") for s in step.playbook.steps} - set(saves)
+    if step_id in later:
+        return (
+            f"step `{step_id}` has not run yet at this point",
+            "steps run in order; move this step after it",
+        )
+    close = difflib.get_close_matches(step_id, list(saves), n=1)
+    return f"there is no earlier step `{step_id}`", did_you_mean(close)
+
+
+def _check_known_calls(
+    step: StepFacts, expression: Expression, where: Where, label: str
+) -> None:
+    """Work out now the calls that read only vars, inputs and written values."""
+    base = step.playbook.base
+    for call in expression.known_calls(set(KNOWN_ROOTS)):
+        if any(first_missing(base, path) for path in call.root_paths()):
+            continue  # an input that failed to load: reported already
+        try:
+            call.search(base)
+        except TemplateError as error:
+            reason = error.reason.removeprefix("could not be worked out: ")
+            read = _vars_read(call)
+            origins = "".join(_var_in_words(step, name) for name in read)
+            step.add(where, f"{label}: {reason}{origins}", _call_fix(step, call, read))
+            return
+
+
+def _var_in_words(step: StepFacts, name: str) -> str:
+    """`; vars.before is "01/02/2021" (from --var)`, the value masked if secret."""
+    value = step.playbook.vars.get(name)
+    said = preview(value, secret=is_secret_field(name))
+    return f"; vars.{name} is {said}{step.playbook.origin(name)}"
+
+
+def _vars_read(call: Expression) -> list[str]:
+    paths = call.root_paths()
+    return list(dict.fromkeys(p[1] for p in paths if p[0] == "vars" and len(p) > 1))
+
+
+def _call_fix(step: StepFacts, call: Expression, read: list[str]) -> str | None:
+    if len(read) != 1:
+        return None
+    name = read[0]
+    example = EXAMPLE_ARGUMENTS.get(call.source.removesuffix("()"), "...")
+    if step.playbook.document.var_origins.get(name) == "--var":
+        return f"--var {name}={example}"
+    return f"give `{name}:` a value that fits, such as {example}"
+
+
+def _check_filter(step: StepFacts, expression: Expression, where: Where) -> None:
+    """`{{ x | count }}` is a Jinja filter, unless `x` is known to have `count`.
+
+    JMESPath reads it as the field `count` of `x`. When `x` is known before
+    the run, its value decides; otherwise the name decides: a name Imgur's
+    responses use as a field (`title`) is taken as one, any other is a filter.
+    """
+    used = jinja_filter(expression)
+    if used is None or tuple(where) in step.faulty:
+        return
+    values = _known_values(step, used.value)
+    if values is not None:
+        if all(isinstance(v, Mapping) and used.name in v for v in values):
+            return  # a field of a known mapping
+        error = used.problem()
+    elif used.may_be_a_field:
+        return
+    else:
+        error = used.problem(field_hint=True)
+    step.add(where, str(error), error.hint)
+
+
+def _known_values(step: StepFacts, expression: Expression) -> list[Any] | None:
+    """What `expression` gives in each call, if that is known before the run."""
+    roots = {path[0] for path in expression.root_paths()}
+    if not roots <= step.known_roots():
+        return None
+    reads_item = step.loop in roots
+    scopes = (step.scopes or []) if reads_item else [step.playbook.base]
+    try:
+        return [expression.search(scope) for scope in scopes]
+    except TemplateError:
+        return [None]
+
+
+def expression_reads_secrets(expression: Expression) -> bool:
+    return any(path[0] == "secrets" for path in expression.root_paths())
+
+
+def reads_secrets(value: Any) -> bool:
+    """Whether any template inside `value` reads `secrets`."""
+    for _, text in templates_in(value):
+        try:
+            template = parse_template(text)
+        except ExpressionSyntaxError:
+            continue  # reported with the other templates
+        if any(expression_reads_secrets(e) for e in template.expressions):
+            return True
+    return False
+
+
+def _unbraced(text: str) -> str:
+    """`text` with each `{{ x }}` (and quotes around it) written as plain `x`.
+
+    `data.url == '{{ secrets.NOTE }}'` compares with the text of the
+    template; without braces the quotes would make it the words themselves.
+    """
+    return BRACED.sub(lambda found: found.group("inner").strip(), text).strip()
+
+
+def _member(
+    root: str, rest: tuple[str, ...], known: list[str], fix: str | None
+) -> Found | None:
+    if not rest or rest[0] in known:
+        return None
+    close = difflib.get_close_matches(rest[0], known, n=1)
+    return f"`{root}.{rest[0]}` is not defined", did_you_mean(close) or fix
