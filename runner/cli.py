@@ -40,7 +40,7 @@ from runner.errors import (
 from runner.redact import RedactingFilter, Redactor
 from runner.results import Status
 from runner.run import RunRequest, check, load_env, parse_overrides, plan, run
-from runner.targets import Target
+from runner.targets import CREDENTIAL_VARIABLES, Target
 
 startup.loaded()
 
@@ -50,11 +50,12 @@ TARGET_VARIABLE = "IMGUR_PLAYBOOK_TARGET"
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0  every step succeeded
-  1  a step failed
-  2  the playbook is invalid, or the command line or setup is wrong
-  3  imgur-playbook itself failed (run again with --debug and report it)
-  130  interrupted (Ctrl-C); the report keeps what was done
+  0    every step succeeded
+  1    a step failed; for plan, a read failed or a step cannot be made
+  2    the playbook is invalid, or the command line or setup is wrong
+  3    imgur-playbook itself failed (run again with --debug and report it)
+  130  interrupted (Ctrl-C, kill, a closed terminal); the report keeps
+       what was done
 """
 
 
@@ -145,6 +146,11 @@ def run_request(
     Raises:
         ConfigError: a --var is not NAME=VALUE, or the .env file is unreadable.
     """
+    env = load_env(env_file)
+    # Masked from here on, so even a failure of the tool itself cannot show them.
+    redactor: Redactor = click.get_current_context().obj["redactor"]
+    for name in CREDENTIAL_VARIABLES:
+        redactor.add(env.get(name, "").strip())
     return RunRequest(
         playbook=playbook,
         target=Target(target) if target else None,
@@ -153,7 +159,7 @@ def run_request(
         overrides=parse_overrides(variables),
         vars_file=vars_file,
         allow_destructive=allow_destructive,
-        env=load_env(env_file),
+        env=env,
     )
 
 
@@ -238,7 +244,7 @@ def _error(message: str) -> None:
 
 def _internal_error(ctx: click.Context) -> None:
     state = ctx.obj or {}
-    if state.get("debug"):
+    if state.get("debug") or state.get("verbose", 0) >= 2:
         redactor: Redactor = state.get("redactor") or Redactor()
         click.echo(redactor.text(traceback.format_exc()), err=True)
         return

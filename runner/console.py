@@ -16,6 +16,7 @@ from runner.redact import Redactor
 from runner.report import item_totals, totals
 from runner.results import CallRecord, ItemResult, RunResult, Status, StepResult
 from runner.targets import DEFAULT_BASE_URLS, Target
+from runner.wording import shortened
 
 MARKS = {
     Status.SUCCEEDED: ("ok", "green"),
@@ -78,12 +79,15 @@ def _loop_outcome(result: StepResult) -> str:
     return text
 
 
-def item_line(item: ItemResult) -> str:
-    """A loop item: its number, what it is, and how its call went."""
-    label = _label(item.item)
-    return f"  {_mark(item)}  [{item.index + 1}] {label:<{ITEM_LABEL}}" + _outcome(
-        item, indent=10
-    )
+def item_line(item: ItemResult, redactor: Redactor) -> str:
+    """A loop item: its number, what it is, and how its call went; no secret.
+
+    The item is masked as a value first: a deletehash too short to find in
+    text (it would hide parts of words) is masked only where it is whole.
+    """
+    label = _label(redactor.value(item.item))
+    line = f"  {_mark(item)}  [{item.index + 1}] {label:<{ITEM_LABEL}}"
+    return redactor.text(line + _outcome(item, indent=10))
 
 
 def _mark(record: CallRecord) -> str:
@@ -120,9 +124,7 @@ def _label(item: Any) -> str:
         named = [item[key] for key in LABEL_KEYS if key in item]
         item = named[0] if named else item
     text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
-    if len(text) > ITEM_LABEL:
-        return text[: ITEM_LABEL - 3] + "..."
-    return text
+    return shortened(text, ITEM_LABEL)
 
 
 def summary(result: RunResult, report: Path) -> str:
@@ -186,11 +188,11 @@ class StepPrinter:
 
     def item_finished(self, run: RunResult, step: StepResult, item: ItemResult) -> None:
         if not self.failures_only:
-            self.echo(self.redactor.text(item_line(item)))
+            self.echo(item_line(item, self.redactor))
         elif item.status is Status.FAILED:
             self.failed_items += 1
             if self.failed_items <= QUIET_ITEMS:
-                self.echo(self.redactor.text(item_line(item)))
+                self.echo(item_line(item, self.redactor))
 
     def step_finished(self, run: RunResult, result: StepResult) -> None:
         hidden, self.failed_items = self.failed_items - QUIET_ITEMS, 0

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import yaml
 
 from runner.catalog import Catalog, Endpoint, Param
+from runner.wording import shortened
 
 UNCONFIRMED = "(not confirmed)"
 
@@ -79,7 +80,7 @@ def endpoint_list(endpoints: list[Endpoint]) -> str:
     for group, members in by_group.items():
         lines.append(f"{group} ({len(members)})")
         for endpoint in members:
-            summary = _short(endpoint.summary, 44)
+            summary = shortened(endpoint.summary, 44)
             lines.append(f"  {endpoint.name:<34} {endpoint.method:<6} {summary}")
         lines.append("")
     count = len(endpoints)
@@ -246,9 +247,7 @@ def _example(param: Param) -> object:
         return {"file": "images/photo.jpg"}
     if param.name == "username":
         return "me"
+    if param.secret and "array" in param.types:
+        return [f"<{param.name}>"]  # real ones are saved, never made up
     examples = {"integer": 0, "boolean": True, "array": ["ID1", "ID2"]}
     return examples.get(param.types[0], f"<{param.name}>")
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."

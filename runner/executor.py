@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
-from functools import lru_cache
 from typing import Any, Protocol
 
 from runner.arguments import prepare_arguments, require_values
@@ -39,7 +38,6 @@ from runner.results import (
 )
 from runner.retry import NO_RETRY, Retry
 from runner.templating import (
-    Expression,
     compile_expression,
     loop_items,
     parse_template,
@@ -231,8 +229,10 @@ class Executor:
             result.note = _when_note(step)
             return {"items": []}  # what a loop whose items all skip saves
         values = self._loop_values(step)
-        result.items = [ItemResult(index=i, item=v) for i, v in enumerate(values)]
-        self._keep_item_secrets(step, result.items)
+        items = [ItemResult(index=i, item=v) for i, v in enumerate(values)]
+        # A report written from here on (a SIGTERM) holds the items: learn first.
+        self._keep_item_secrets(step, items)
+        result.items = items
         each = _when_reads_item(step)
         for item in result.items:
             scope = {**self.context, step.as_name: item.item}
@@ -504,13 +504,11 @@ class Executor:
     def _save(
         self, step: Step, reply: Reply, scope: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """What `save` names, copied: saves go into the report, never secrets."""
-        for name, expression in step.save.items():
-            if _reads_secrets(expression):
-                raise StepError(
-                    f"save.{name} reads secrets; saved values are written to "
-                    "the report, so a secret cannot be saved"
-                )
+        """What `save` names, copied: saves go into the report, never secrets.
+
+        A `save` that reads `secrets` is refused before the run; the secrets
+        are left out here all the same.
+        """
         unsecret = {k: v for k, v in scope.items() if k != "secrets"}
         document = self._document(reply, unsecret)
         return {name: plain(e.search(document)) for name, e in step.save.items()}
@@ -591,11 +589,6 @@ def _when_reads_item(step: Step) -> bool:
     if step.when is None:
         return False
     return any(path[0] == step.as_name for path in step.when.root_paths())
-
-
-@lru_cache(maxsize=512)
-def _reads_secrets(expression: Expression) -> bool:
-    return any(path[0] == "secrets" for path in expression.root_paths())
 
 
 def _secret_args(step: Step) -> dict[str, Any]:

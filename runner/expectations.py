@@ -34,8 +34,11 @@ def failed_expectation(
 
 def truthy(value: Any) -> bool:
     """JMESPath's truth, as `when`, `until` and `expect` use it."""
-    # JMESPath truth: empty lists, objects and strings, false and null are false.
-    return value not in (None, False, "", [], {})
+    # JMESPath truth: empty lists, objects and strings, false and null are
+    # false; unlike Python's, 0 is true (and 0 == False, so no `in` test).
+    if value is None or value is False:
+        return False
+    return not (isinstance(value, str | list | dict) and not value)
 
 
 def _explain(node: Any, document: Mapping[str, Any]) -> Iterator[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from runner.templating import Expression, Template, loop_items, parse_template
 
 KNOWN_ROOTS = frozenset({"vars", "inputs"})
-# Items of a known list checked one by one before a run; enough for any typo.
+# Items of a known list rendered one by one before a run; enough for any typo.
 MOST_CHECKED_ITEMS = 1000
 
 
@@ -51,11 +51,21 @@ def call_scopes(
     """
     if for_each is None:
         return [dict(base)]
-    values = render_known(for_each, base)
-    items = None if has_unknown(values) else loop_items(values)
+    items = known_items(base, for_each)
     if items is None:
         return None
     return [{**base, as_name: item} for item in items[:MOST_CHECKED_ITEMS]]
+
+
+def known_items(base: Mapping[str, Any], for_each: Any) -> list[Any] | None:
+    """All the items a `for_each` goes through, or None if not known yet.
+
+    Raises:
+        TemplateError: the `for_each` template reads a var or input that
+            is not there.
+    """
+    values = render_known(for_each, base)
+    return None if has_unknown(values) else loop_items(values)
 
 
 def render_known(

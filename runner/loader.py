@@ -27,10 +27,11 @@ FLOAT = "tag:yaml.org,2002:float"
 STR = "tag:yaml.org,2002:str"
 VALUE = "tag:yaml.org,2002:value"
 # YAML 1.2's core schema: a value means what it looks like. 010 is ten,
-# 0x1F and 1_000 are text, and only true and false are true and false.
+# 0o17 is fifteen and 0x1F thirty-one, 1_000 is text, and only true and
+# false are true and false. Its nulls (null, ~, nothing) are PyYAML's too.
 # (The resolver matches from the start only, so each pattern ends in \Z.)
 CORE_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
-CORE_INT = re.compile(r"[-+]?[0-9]+\Z")
+CORE_INT = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
 CORE_FLOAT = re.compile(
     r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
@@ -73,14 +74,17 @@ def core_bool(text: str) -> bool | None:
 
 
 def core_int(text: str) -> int | None:
-    """`text` as YAML 1.2 reads a whole number (decimal digits), or None."""
-    return int(text) if CORE_INT.fullmatch(text) else None
+    """`text` as YAML 1.2 reads a whole number (10, 0o17, 0x1F), or None."""
+    if not CORE_INT.fullmatch(text):
+        return None
+    return int(text, 0) if text.startswith(("0o", "0x")) else int(text)
 
 
 def core_float(text: str) -> float | None:
     """`text` as YAML 1.2 reads a number (2.5, 1e3, .inf), or None."""
-    if CORE_INT.fullmatch(text):
-        return float(text)
+    whole = core_int(text)
+    if whole is not None:
+        return float(whole)
     if not CORE_FLOAT.fullmatch(text):
         return None
     lowered = text.lower()
@@ -105,7 +109,7 @@ def _bool(loader: PlaybookLoader, node: yaml.Node) -> bool:
 
 
 def _int(loader: PlaybookLoader, node: yaml.Node) -> int | str:
-    # `!!int 0x1F` keeps its text: only decimal digits are a whole number.
+    # `!!int 1_000` keeps its text: it is no whole number in YAML 1.2.
     text = _text(loader, node)
     number = core_int(text)
     return text if number is None else number

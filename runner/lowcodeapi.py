@@ -22,6 +22,7 @@ from runner.transports import Call, FileUpload, Transport, fill_path, wire_text
 
 logger = logging.getLogger(__name__)
 
+NOT_FOUND = 404
 NO_ROUTE = (
     "LowCodeAPI has no route for this call in the new or the old URL format "
     "(is --base-url right?)"
@@ -48,13 +49,20 @@ class ProxyRoute:
 class LowCodeApiTransport(Transport):
     """The LowCodeAPI proxy: ``api_token`` in the query, JSON bodies, a wrapper.
 
-    Until an answer shows which URL format the proxy speaks, the new one goes
-    first and the old one follows when the proxy says it has no such route.
-    Only an answer that shows the route ran (a success, or Imgur's own
-    error) teaches the format; a 503 or 429 from in front of the proxy does
-    not. A learnt format goes first from then on, and the other follows
-    when it has no route for a call. ``/3/upload`` is the same in both
-    formats, so it teaches nothing.
+    Each endpoint remembers the format that last proved its route; one not
+    proven yet starts with the format proven most recently (the new one
+    before any). The other format follows when the proxy says it has no
+    such route. Only an answer that shows the route ran (a success, or
+    Imgur's own error) proves a format; a 503 or 429 from in front of the
+    proxy does not. ``/3/upload`` is the same in both formats, so it proves
+    nothing.
+
+    Every old-format path is also a new-format URL whose ids are the
+    placeholder words (``/3/image/imagehash``), so a proxy that has only the
+    new format runs an old-format call on the id ``imagehash`` and Imgur
+    answers 404. Imgur's 404 to an old-format request therefore only maybe
+    means "not found": the new format is tried once for that call, and
+    shown unless it has no route. A 404 to a new-format request is sure.
     """
 
     name = "lowcodeapi"
@@ -65,39 +73,53 @@ class LowCodeApiTransport(Transport):
         super().__init__(base_url, redactor, **kwargs)
         self.api_token = api_token
         redactor.add(api_token)
-        self.url_format: str | None = None
+        self.url_format: str | None = None  # the format proven most recently
+        self.proven: dict[str, str] = {}  # endpoint name -> format of its route
 
     def send(self, call: Call) -> Reply:
         self._keep_secrets(call)
         if call.endpoint.lowcodeapi is None:
             raise ConfigError(f"LowCodeAPI does not offer `{call.endpoint.name}`")
-        routes = [self._route(call, url_format) for url_format in self._order()]
+        routes = [self._route(call, url_format) for url_format in self._order(call)]
         body = self._json_body(call)
         if routes[0].path == routes[1].path and routes[0].query == routes[1].query:
             routes = routes[:1]
-        first: Reply | None = None
+        shown: Reply | None = None  # the answer to show if no other proves a route
+        doubted: ProxyRoute | None = None  # the old format, answered with a 404
         for route in routes:
             reply, routing = self._send_to(call, route, body)
-            if routing is not Routing.MISSING:
-                if routing is Routing.FOUND and len(routes) > 1:
-                    self._remember(route.url_format)
+            if routing is Routing.UNKNOWN:
                 return reply
-            logger.debug("LowCodeAPI has no %s-format route here", route.url_format)
-            first = first or reply
-        assert first is not None
-        first.problem = NO_ROUTE
-        return first
+            last = route is routes[-1]
+            if routing is Routing.FOUND and (last or not _maybe_no_route(route, reply)):
+                self._remember(call, route, len(routes))
+                return reply
+            if routing is Routing.FOUND:
+                shown, doubted = reply, route
+                logger.debug("Imgur's 404 to the old format may be no route: new next")
+            else:
+                logger.debug("LowCodeAPI has no %s-format route here", route.url_format)
+                shown = shown or reply
+        assert shown is not None
+        if doubted is not None:  # the new format has no route: the old one ran
+            self._remember(call, doubted, len(routes))
+        else:
+            shown.problem = NO_ROUTE
+        return shown
 
-    def _order(self) -> tuple[str, str]:
-        """The formats in the order to try them: the learnt one first."""
-        if self.url_format == "old":
+    def _order(self, call: Call) -> tuple[str, str]:
+        """The formats in the order to try them: the proven one first."""
+        if self.proven.get(call.endpoint.name, self.url_format) == "old":
             return ("old", "new")
         return ("new", "old")
 
-    def _remember(self, url_format: str) -> None:
-        if self.url_format != url_format:
-            logger.debug("LowCodeAPI answers in the %s URL format", url_format)
-        self.url_format = url_format
+    def _remember(self, call: Call, route: ProxyRoute, tried: int) -> None:
+        if tried < 2:
+            return  # both formats have this path: it proves neither
+        if self.url_format != route.url_format:
+            logger.debug("LowCodeAPI answers in the %s URL format", route.url_format)
+        self.url_format = route.url_format
+        self.proven[call.endpoint.name] = route.url_format
 
     def _route(self, call: Call, url_format: str) -> ProxyRoute:
         paths = call.endpoint.lowcodeapi
@@ -152,7 +174,12 @@ def routing_shown(status: int, body: Any) -> Routing:
         return Routing.UNKNOWN
     if any(_carries_an_error(layer) for layer in (body, unwrap(body))):
         return Routing.FOUND
-    return Routing.MISSING if status == 404 else Routing.UNKNOWN
+    return Routing.MISSING if status == NOT_FOUND else Routing.UNKNOWN
+
+
+def _maybe_no_route(route: ProxyRoute, reply: Reply) -> bool:
+    """Whether Imgur's answer may come from the placeholder words taken as ids."""
+    return route.url_format == "old" and reply.status == NOT_FOUND
 
 
 def _carries_an_error(body: Any) -> bool:

@@ -18,7 +18,7 @@ from runner.arguments import prepare_arguments, require_values
 from runner.catalog import Endpoint
 from runner.errors import StepError
 from runner.executor import Executor, Sender, Tries
-from runner.known import PartlyKnown, Unknown, render_known
+from runner.known import Unknown, has_unknown, render_known
 from runner.playbook import Playbook, Step
 from runner.redact import MASK
 from runner.replies import Reply
@@ -142,7 +142,7 @@ class Planner(Executor):
     def _send(
         self, step: Step, args: dict[str, Any], record: CallRecord, tries: Tries
     ) -> Reply | None:
-        known = not _has_unknown(args)
+        known = not has_unknown(args)
         sent = self.reads and known and step.endpoint.method == "GET"
         request = self._request(step, args, sent)
         self.requests.append(request)
@@ -213,16 +213,6 @@ def _reads_any(expressions: list[Expression], pending: set[tuple[str, ...]]) -> 
         for path in expression.root_paths()
         for p in pending
     )
-
-
-def _has_unknown(value: Any) -> bool:
-    if isinstance(value, Unknown | PartlyKnown):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_unknown(v) for v in value)
-    return False
 
 
 def _path(endpoint: Endpoint, args: Mapping[str, Any]) -> str:

@@ -30,7 +30,7 @@ from runner.loader import (
 )
 from runner.pages import Pages
 from runner.retry import NO_RETRY, Retry
-from runner.templating import Expression, compile_expression
+from runner.templating import LOOP_NAME, Expression, compile_expression
 from runner.wording import shown, type_in_words
 
 
@@ -62,7 +62,7 @@ class Step:
     line: int | None = None
     when: Expression | None = None
     for_each: Any = None  # a template or a list; None for a single call
-    as_name: str = "item"
+    as_name: str = LOOP_NAME
     pages: Pages | None = None
     retry: Retry = NO_RETRY
     on_error: OnError | None = None  # None: the playbook's
@@ -239,7 +239,7 @@ def typed_like(existing: Any, text: str) -> Any:
     """`text` read as the type of `existing` (text when the playbook has no value).
 
     A value is read as a playbook's value is (YAML 1.2's core schema): a
-    whole number is decimal digits (010 is ten), a number is written like
+    whole number is digits (010 is ten), 0x1F or 0o17, a number is written like
     2.5 or 1e3, true or false is `true` or `false`, and a list or a mapping
     is written as JSON or YAML on one line (`[cats, aww]`).
 
@@ -322,7 +322,7 @@ def _build_step(
         line=document.line(("steps", index)),
         when=_expression(raw.get("when")),
         for_each=raw.get("for_each"),
-        as_name=raw.get("as", "item"),
+        as_name=raw.get("as", LOOP_NAME),
         pages=Pages.parse(raw["pages"]) if "pages" in raw else None,
         retry=_retry(raw.get("retry")),
         on_error=OnError(on_error) if on_error else None,

@@ -12,14 +12,27 @@ from runner.errors import ConfigError
 
 MASK = "***"
 
-# Response fields whose values are credentials or capabilities.
-SECRET_FIELDS = frozenset({"deletehash", "access_token", "refresh_token"})
+# Words in a field name (lowercase, without `_` and `-`) whose value is a
+# credential or a capability (a deletehash deletes without any login):
+# `DeleteHash`, `albumDeleteHash`, `delete_hash`, `client_secret`.
+SECRET_FIELD_WORDS = ("deletehash", "password", "secret", "clientid")
+# A name ending in "token" (`api_token`, `accessToken`). Not "token" anywhere:
+# `token_type` is Imgur's "bearer", a word that must stay readable in text.
+SECRET_FIELD_ENDINGS = ("token", "tokens")
 
 # Query parameters that carry credentials on any target.
 SECRET_QUERY = frozenset({"api_token", "client_id", "client_secret", "access_token"})
 
 # Shorter values would mask ordinary words; real credentials are longer.
 MIN_SECRET_LENGTH = 4
+
+
+def is_secret_field(name: object) -> bool:
+    """Whether a field called `name` holds a secret, however it is spelt."""
+    words = str(name).lower().replace("_", "").replace("-", "")
+    return words.endswith(SECRET_FIELD_ENDINGS) or any(
+        word in words for word in SECRET_FIELD_WORDS
+    )
 
 
 def too_short_to_mask(value: str) -> bool:
@@ -75,13 +88,23 @@ class Redactor:
         """Add the values of secret fields found anywhere in a response body."""
         if isinstance(body, Mapping):
             for key, value in body.items():
-                if key in SECRET_FIELDS:
-                    self.add(value)
+                if is_secret_field(key):
+                    self._add_all(value)
                 else:
                     self.learn(value)
         elif isinstance(body, list):
             for item in body:
                 self.learn(item)
+
+    def _add_all(self, value: Any) -> None:
+        """Add every text in `value`: a list of deletehashes is as secret."""
+        if isinstance(value, Mapping):
+            value = list(value.values())
+        if isinstance(value, list | tuple):
+            for item in value:
+                self._add_all(item)
+        else:
+            self.add(value)
 
     def text(self, text: str) -> str:
         """`text` with every known secret replaced by the mask."""
@@ -108,7 +131,7 @@ class Redactor:
             return MASK if value in self._whole else self.text(value)
         if isinstance(value, Mapping):
             return {
-                key: MASK if key in SECRET_FIELDS else self.value(item)
+                key: MASK if is_secret_field(key) else self.value(item)
                 for key, item in value.items()
             }
         if isinstance(value, list | tuple):

@@ -186,9 +186,7 @@ def run(
     playbook = check(request)
     _writable(request.report or DEFAULT_REPORT_FOLDER / "report.json")
     credentials = Credentials.from_env(request.env)
-    redactor = redactor or Redactor()
-    for value in credentials.values():
-        redactor.add(value)
+    redactor = redactor or Redactor()  # open_transport teaches it the credentials
     secrets = _secrets(playbook, request.env, redactor)
     writer = ReportWriter(request.report, redactor, interval=REPORT_INTERVAL)
 

@@ -12,14 +12,12 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import jmespath
 from jmespath import exceptions as jmespath_errors
-from jmespath.lexer import Lexer
-from jmespath.parser import ParsedResult
 from jmespath.visitor import TreeInterpreter
 
 from runner.errors import TemplateError
@@ -29,46 +27,8 @@ from runner.wording import shown
 OPEN = "{{"
 CLOSE = "}}"
 QUOTES = "'\"`"
-# Jinja filters people reach for, and the JMESPath that does the same ({} is
-# the value before the `|`), or None where JMESPath has nothing like it.
-DEFAULT = "{} || 'the value to use instead'"
-FILTERS: dict[str, str | None] = {
-    "length": "length({})",
-    "count": "length({})",
-    "join": "join(', ', {})",
-    "sort": "sort({})",
-    "reverse": "reverse({})",
-    "first": "{}[0]",
-    "last": "{}[-1]",
-    "default": DEFAULT,
-    "d": DEFAULT,
-    "min": "min({})",
-    "max": "max({})",
-    "sum": "sum({})",
-    "abs": "abs({})",
-    "int": "to_number({})",
-    "float": "to_number({})",
-    "string": "to_string({})",
-    "tojson": "to_string({})",
-    "upper": None,
-    "lower": None,
-    "title": None,
-    "capitalize": None,
-    "trim": None,
-    "replace": None,
-    "round": None,
-    "unique": None,
-    "urlencode": None,
-    "escape": None,
-}
-# Filter names that Imgur's responses also use as fields (an image's title).
-RESPONSE_FIELDS = frozenset({"title"})
-COMPARATORS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
-# An `=` that is not part of ==, !=, <= or >=, outside quoted text.
-LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
+# Quoted text or name inside an expression: 'text', `literal` or "name".
 QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`|\"(?:[^\"\\]|\\.)*\"")
-# Words other languages use for what JMESPath writes as && || and !.
-LOGIC_WORDS = {"and": "&&", "or": "||", "not": "!"}
 # jmespath's type names in words.
 JMESPATH_TYPES = {
     "string": "text",
@@ -86,10 +46,16 @@ Where = tuple[str | int, ...]
 
 
 class ExpressionSyntaxError(ValueError):
-    """Text that is not a template or not a JMESPath expression."""
+    """Text that is not a template or not a JMESPath expression.
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    `source` is the JMESPath text at fault, when one expression is.
+    """
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, source: str | None = None
+    ) -> None:
         self.hint = hint
+        self.source = source
         super().__init__(message)
 
 
@@ -98,13 +64,8 @@ class Expression:
     """A compiled JMESPath expression with the text it came from."""
 
     source: str
-    parsed: ParsedResult
-
-    @property
-    def tree(self) -> dict[str, Any]:
-        """The parsed expression as jmespath's nested node dicts."""
-        tree: dict[str, Any] = self.parsed.parsed  # type: ignore[assignment]
-        return tree
+    # The parsed expression as jmespath's nested node dicts.
+    tree: dict[str, Any] = field(compare=False, repr=False)
 
     def search(self, context: Mapping[str, Any]) -> Any:
         """The expression's value in `context`.
@@ -143,17 +104,17 @@ class Expression:
                     raise TemplateError(self.source, _undefined(missing))
         return value
 
-    def known_calls(self, roots: set[str]) -> list[Expression]:
-        """Function calls whose arguments read only `roots` (or nothing).
+    def known_calls(self, scope: Mapping[str, Any]) -> list[Expression]:
+        """Function calls whose arguments read only what `scope` has (or nothing).
 
         Their value is the same however the run goes, so it can be worked
         out before the run: `to_epoch(vars.before)`, `to_epoch('2021-02-30')`.
-        Each is named by its function, as `to_epoch()`.
+        The right side of `a && b` or `a || b` counts only where `a` is known
+        and lets the run go on to it: `vars.x != '' && to_epoch(vars.x)`
+        guards the call. Each is named by its function, as `to_epoch()`.
         """
-        return [
-            Expression(f"{node['value']}()", ParsedResult(self.source, node))  # type: ignore[arg-type]
-            for node in _known_calls(self.tree, roots)
-        ]
+        calls = _known_calls(self.tree, scope)
+        return [Expression(f"{node['value']}()", node) for node in calls]
 
 
 def evaluate(source: str, node: dict[str, Any], context: Mapping[str, Any]) -> Any:
@@ -193,56 +154,15 @@ def compile_expression(source: str) -> Expression:
     if not text:
         raise ExpressionSyntaxError("the expression is empty")
     try:
-        expression = Expression(text, jmespath.compile(text))
+        parsed = jmespath.compile(text)
     except jmespath_errors.ParseError as error:
-        message = _parse_message(text, error)
-        raise ExpressionSyntaxError(message, _mistake_hint(text)) from None
+        raise ExpressionSyntaxError(_parse_message(text, error), source=text) from None
     except jmespath_errors.JMESPathError as error:
-        raise ExpressionSyntaxError(
-            f"`{text}` is not valid JMESPath: {error}", _mistake_hint(text)
-        ) from None
+        message = f"`{text}` is not valid JMESPath: {error}"
+        raise ExpressionSyntaxError(message, source=text) from None
+    expression = Expression(text, cast(dict[str, Any], parsed.parsed))
     _check_functions(text, expression.tree)
-    _check_quoted_text(text)
     return expression
-
-
-def _mistake_hint(text: str) -> str | None:
-    """The fix for a habit from other languages that JMESPath does not share."""
-    if OPEN in text:
-        return "a template cannot hold another: write {{ vars.x }} once"
-    try:
-        tokens = Lexer().tokenize(text)
-        words = [t["value"] for t in tokens if t["type"] == "unquoted_identifier"]
-    except jmespath_errors.LexerError:
-        words = []
-    if LONE_EQUALS.search(QUOTED.sub("", text)):
-        return "compare with `==` (two equals signs)"
-    used = [word for word in words if word in LOGIC_WORDS]
-    if used:
-        return "JMESPath writes " + ", ".join(
-            f"{word} as `{LOGIC_WORDS[word]}`" for word in dict.fromkeys(used)
-        )
-    return None
-
-
-def _check_quoted_text(text: str) -> None:
-    """`x == "block"` compares with a field called block, which is never there.
-
-    JMESPath reads double quotes as a field name; text goes in single quotes.
-
-    Raises:
-        ExpressionSyntaxError: a double-quoted name is compared with something.
-    """
-    tokens = [{"type": "start"}, *Lexer().tokenize(text)]
-    for before, token, after in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        if token["type"] != "quoted_identifier" or before["type"] == "dot":
-            continue
-        if before["type"] in COMPARATORS or after["type"] in COMPARATORS:
-            word = token["value"]
-            raise ExpressionSyntaxError(
-                f'`"{word}"` in `{text}` is a field name in JMESPath, not text',
-                f"write text in single quotes: '{word}'",
-            )
 
 
 def _check_functions(text: str, node: dict[str, Any]) -> None:
@@ -259,11 +179,11 @@ def _check_functions(text: str, node: dict[str, Any]) -> None:
         hint = (
             f"did you mean {close[0]}()?"
             if close
-            else "JMESPath's functions (jmespath.org) and to_epoch(), from_epoch()"
+            else "use one of JMESPath's functions (jmespath.org), to_epoch() "
+            "or from_epoch()"
         )
-        if FILTERS.get(name) == DEFAULT:
-            hint = "a default is written with ||: {{ vars.x || 'instead' }}"
-        raise ExpressionSyntaxError(f"`{text}`: there is no function {name}(); {hint}")
+        message = f"`{text}`: there is no function {name}()"
+        raise ExpressionSyntaxError(message, hint, source=text)
     signature = table[name]["signature"]
     variadic = any(arg.get("variadic") for arg in signature)
     wanted = len(signature)
@@ -271,7 +191,8 @@ def _check_functions(text: str, node: dict[str, Any]) -> None:
         count = f"at least {wanted}" if variadic else str(wanted)
         raise ExpressionSyntaxError(
             f"`{text}`: {name}() takes {count} argument"
-            f"{'s' if wanted != 1 else ''}, not {given}"
+            f"{'s' if wanted != 1 else ''}, not {given}",
+            source=text,
         )
 
 
@@ -373,51 +294,6 @@ def _check_stray_brace(text: str, position: int) -> None:
         )
 
 
-@dataclass(frozen=True)
-class JinjaFilter:
-    """`{{ x | upper }}`: a Jinja filter, which JMESPath reads as a field name."""
-
-    name: str
-    value: Expression  # what comes before the `|`
-    source: str
-
-    @property
-    def may_be_a_field(self) -> bool:
-        """Whether Imgur's responses use the name as a field (`| title`)."""
-        return self.name in RESPONSE_FIELDS
-
-    def problem(self, *, field_hint: bool = False) -> ExpressionSyntaxError:
-        """The filter in words, with the JMESPath that does the same."""
-        instead = FILTERS[self.name]
-        hint = (
-            f"write {{{{ {instead.format(self.value.source)} }}}}"
-            if instead
-            else f"JMESPath has no `{self.name}`: put the value in `vars:` as it "
-            "should be"
-        )
-        if field_hint:
-            field = f"{self.value.source}.{self.name}"
-            hint += f" (for a field called `{self.name}`, write {field})"
-        return ExpressionSyntaxError(
-            f"`| {self.name}` in {{{{ {self.source} }}}} is a filter; templates "
-            "are JMESPath, which has no filters",
-            hint,
-        )
-
-
-def jinja_filter(expression: Expression) -> JinjaFilter | None:
-    """The Jinja filter `expression` ends in, if it is ``x | name``."""
-    tree = expression.tree
-    if tree["type"] != "pipe":
-        return None
-    right = tree["children"][1]
-    if right["type"] != "field" or right["value"] not in FILTERS:
-        return None
-    source = expression.source
-    value = compile_expression(source[: source.rindex("|")])
-    return JinjaFilter(right["value"], value, source)
-
-
 def _closing(text: str, position: int) -> int:
     """Index of the ``}}`` that ends the template opened before `position`."""
     quote: str | None = None
@@ -448,6 +324,10 @@ def render(value: Any, context: Mapping[str, Any]) -> Any:
     if isinstance(value, list):
         return [render(item, context) for item in value]
     return value
+
+
+# What a `for_each` calls each of its items, unless `as:` names it otherwise.
+LOOP_NAME = "item"
 
 
 def loop_items(values: Any) -> list[Any] | None:
@@ -501,9 +381,15 @@ LEFT_READS = frozenset(
 )
 
 
-def _known_calls(node: dict[str, Any], roots: set[str]) -> Iterator[dict[str, Any]]:
-    """The outermost function calls read at the root that read only `roots`."""
-    if node["type"] == "function_expression" and _reads_only(node, roots):
+# For `a && b` and `a || b`: the truth of `a` that makes the run work out `b`.
+GOES_ON_WHEN = {"and_expression": True, "or_expression": False}
+
+
+def _known_calls(
+    node: dict[str, Any], scope: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """The outermost function calls read at the root that read only `scope`."""
+    if node["type"] == "function_expression" and _reads_only(node, set(scope)):
         yield node
         return
     children = _subnodes(node)
@@ -511,8 +397,23 @@ def _known_calls(node: dict[str, Any], roots: set[str]) -> Iterator[dict[str, An
         children = children[:1]
     elif node["type"] == "expref":
         children = []
+    elif node["type"] in GOES_ON_WHEN and not _goes_on(node, scope):
+        children = children[:1]
     for child in children:
-        yield from _known_calls(child, roots)
+        yield from _known_calls(child, scope)
+
+
+def _goes_on(node: dict[str, Any], scope: Mapping[str, Any]) -> bool:
+    """Whether `a && b` (or `a || b`) is known to work out `b` in `scope`."""
+    left = _subnodes(node)[0]
+    if not _reads_only(left, set(scope)):
+        return False
+    negated = {"type": "not_expression", "children": [left]}
+    try:  # jmespath's own truth, through its `!`
+        truth = not evaluate("", negated, scope)
+    except TemplateError:
+        return False  # the left side fails, and is reported itself
+    return truth == GOES_ON_WHEN[node["type"]]
 
 
 def _reads_only(node: dict[str, Any], roots: set[str]) -> bool:

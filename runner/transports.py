@@ -24,7 +24,7 @@ import requests
 import urllib3
 
 from runner import __version__
-from runner.catalog import Auth, Endpoint, unsendable_segment
+from runner.catalog import Auth, Endpoint, Param, unsendable_segment
 from runner.errors import ConfigError, StepError, TransportError
 from runner.redact import Redactor, too_short_to_mask
 from runner.replies import Reply, decode
@@ -78,18 +78,23 @@ class Call:
         """(parameter, value) for each value of a parameter marked secret."""
         for param in self.endpoint.params:
             if param.secret and param.name in self.args:
-                for value in _texts(self.args[param.name]):
+                for value in secret_texts(param, self.args[param.name]):
                     yield param.name, value
 
 
-def _texts(value: Any) -> Iterator[str]:
-    """Every text in `value`, and each part of a comma-separated one."""
+def secret_texts(param: Param, value: Any) -> Iterator[str]:
+    """Every text `value` sends for `param`, each to be masked on its own.
+
+    Only a parameter that takes a list (``deletehashes``) reads a text as
+    comma-separated values, so only there is each part a secret too; a
+    password with a comma in it is one secret.
+    """
     if isinstance(value, list | tuple):
         for item in value:
-            yield from _texts(item)
+            yield from secret_texts(param, item)
     elif isinstance(value, str):
         yield value
-        if "," in value:
+        if "array" in param.types and "," in value:
             yield from (part.strip() for part in value.split(","))
 
 

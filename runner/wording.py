@@ -11,20 +11,21 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from runner.redact import MASK
+from runner.redact import MASK, is_secret_field
 
 # Longer values are cut, so that a message stays one readable line.
 SHOWN_WIDTH = 40
-# Field names whose values are credentials or capabilities (a deletehash
-# deletes an image without any login): never quoted in a message.
-SECRET_FIELD_WORDS = ("deletehash", "token", "secret", "password")
 
 
 def shown(value: Any, width: int = SHOWN_WIDTH) -> str:
     """`value` as the playbook would hold it: JSON, cut to `width`."""
     if isinstance(value, float) and not math.isfinite(value):
         return yaml_number(value)
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    return shortened(json.dumps(value, ensure_ascii=False, default=str), width)
+
+
+def shortened(text: str, width: int) -> str:
+    """`text` cut to `width` characters, the cut marked with "..."."""
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
@@ -75,12 +76,6 @@ def type_in_words(value: Any) -> str:
         dict: "a mapping (like {a: 1})",
     }
     return words.get(type(value), "not a single value")
-
-
-def is_secret_field(name: object) -> bool:
-    """Whether a field called `name` holds a secret (`deletehash`, `api_token`)."""
-    lowered = str(name).lower()
-    return any(word in lowered for word in SECRET_FIELD_WORDS)
 
 
 def masked(value: Any) -> Any:

@@ -236,8 +236,7 @@ def test_run_names_inside_a_filter_are_caught(write_playbook: WritePlaybook) -> 
             "  - id: a\n    call: account.get\n    with: {username: me}\n"
             "    expect: {that: ['foo(data)']}\n",
             8,
-            "`foo(data)`: there is no function foo(); JMESPath's functions "
-            "(jmespath.org) and to_epoch(), from_epoch()",
+            "`foo(data)`: there is no function foo()",
         ),
         (
             "  - id: a\n    call: account.get\n    with: {username: me}\n"
@@ -280,3 +279,27 @@ def test_values_known_before_the_run_are_checked_as_values(
 
     problems = caught.value.problems
     assert [(p.line, p.message) for p in problems] == [(line + 2, message)]
+
+
+@pytest.mark.parametrize(
+    ("call", "reader"),
+    [
+        ("album.create", "a GET endpoint, such as album.get"),
+        ("comment.create", "a GET endpoint, such as comment.get"),
+        ("image.upload", "a GET endpoint, such as image.get"),
+        ("auth.refresh_token", "a GET endpoint: `imgur-playbook endpoints` lists"),
+    ],
+    ids=["album", "comment", "image", "a-group-without-reads"],
+)
+def test_until_on_a_write_names_a_read_of_its_own_group(
+    write_playbook: WritePlaybook, call: str, reader: str
+) -> None:
+    path = write_playbook(
+        f"{HEADER}  - id: a\n    call: {call}\n"
+        "    retry: {attempts: 2, until: 'data.id'}\n"
+    )
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(path)
+
+    hints = [p.hint or "" for p in caught.value.problems if "`until`" in p.message]
+    assert len(hints) == 1 and reader in hints[0], hints

@@ -168,7 +168,10 @@ def test_each_mistake_is_named_placed_and_explained(
     [
         ("album.create", "{ids: 'abc,def'}"),
         ("album.create", "{ids: [abc, def]}"),
-        ("album.add_images_anonymous", "{albumDeleteHash: x, deletehashes: 'a,b'}"),
+        (
+            "album.add_images_anonymous",
+            "{albumDeleteHash: anonalbum1, deletehashes: 'hash1,hash2'}",
+        ),
     ],
     ids=["comma-string", "list", "deletehashes-string"],
 )
@@ -211,7 +214,7 @@ def test_a_destructive_call_needs_the_step_and_the_command_line(
 ) -> None:
     steps = (
         "  - id: bye\n    call: account.delete_me\n{extra}"
-        "    with: {{password: x, client_id: y}}\n"
+        "    with: {{password: long-password, client_id: someclientid}}\n"
     )
     unmarked = write_playbook(HEADER + steps.format(extra=""))
     [problem] = problems_of(unmarked, allow_destructive=True)

@@ -269,3 +269,90 @@ def test_a_playbook_of_the_wrong_shape_says_what_to_write(
     problems = problems_of(write_playbook(text))
     assert problems[0].line == line
     assert problems[0].hint is not None and hint in problems[0].hint
+
+
+SHORT = "Qz7"  # a deletehash too short to be masked wherever it is written
+SHORT_SECRETS = """\
+version: 1
+vars: {dh: long-enough-hash, hashes: [long-enough-hash]}
+inputs: {rows: rows.csv}
+steps:
+  - id: a
+"""
+
+
+@pytest.mark.parametrize(
+    ("step", "overrides", "message", "hint"),
+    [
+        (
+            f"    call: image.update_anonymous\n"
+            f"    with: {{imageDeleteHash: {SHORT}, title: t}}\n",
+            {},
+            "the value of `imageDeleteHash` has fewer than 4 characters",
+            "give `imageDeleteHash:` the whole value",
+        ),
+        (
+            "    call: image.update_anonymous\n"
+            "    with: {imageDeleteHash: '{{ vars.dh }}', title: t}\n",
+            {"dh": SHORT},
+            "; vars.dh gives it (from --var)",
+            "give `dh` the whole value",
+        ),
+        (
+            "    call: album.add_images_anonymous\n"
+            "    with: {albumDeleteHash: long-enough-hash, "
+            "deletehashes: '{{ vars.hashes }}'}\n",
+            {"hashes": f"[long-enough-hash, {SHORT}]"},
+            "the value of `deletehashes` has fewer than 4 characters",
+            "give `hashes` the whole value",
+        ),
+        (
+            "    call: image.update_anonymous\n"
+            "    for_each: '{{ inputs.rows }}'\n"
+            "    with: {imageDeleteHash: '{{ item.dh }}', title: t}\n",
+            {},
+            "; {{ item.dh }} gives it for item 2",
+            "give the whole value",
+        ),
+        (
+            "    call: album.add_images_anonymous\n"
+            f"    with: {{albumDeleteHash: 'long-enough-hash', "
+            f"deletehashes: 'long-enough-hash,{SHORT}'}}\n",
+            {},
+            "the value of `deletehashes` has fewer than 4 characters",
+            "give `deletehashes:` the whole value",
+        ),
+    ],
+    ids=["written-out", "from-a-var", "in-a-list", "from-a-row", "in-commas"],
+)
+def test_a_secret_too_short_to_mask_is_refused_before_the_run(
+    write_playbook: WritePlaybook,
+    step: str,
+    overrides: dict[str, str],
+    message: str,
+    hint: str,
+) -> None:
+    path = write_playbook(SHORT_SECRETS + step)
+    (path.parent / "rows.csv").write_text(f"dh\nlong-enough-hash\n{SHORT}\n")
+
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(path, overrides=overrides)
+
+    [problem] = caught.value.problems
+    assert message in problem.message
+    assert problem.hint == hint
+    assert problem.line == SHORT_SECRETS.count("\n") + step.count("\n")
+    assert SHORT not in str(problem)
+
+
+def test_a_secret_that_is_no_list_is_one_value_however_many_commas(
+    write_playbook: WritePlaybook,
+) -> None:
+    path = write_playbook(
+        "version: 1\nsteps:\n  - id: bye\n    call: account.delete_me\n"
+        "    allow_destructive: true\n"
+        "    with: {client_id: someclientid, password: 'my,pass,is,long'}\n"
+    )
+
+    step = load_playbook(path, allow_destructive=True).steps[0]
+    assert step.args["password"] == "my,pass,is,long"

@@ -16,7 +16,7 @@ from runner.errors import ExitCode
 from runner.sandbox import DEMO_ACCESS_TOKEN
 from runner.targets import Target
 
-from .conftest import QUICKSTART, TargetSetup
+from .conftest import FAKE_ACCESS_TOKEN, QUICKSTART, TargetSetup
 
 Reach = Callable[[Target], TargetSetup]
 WritePlaybook = Callable[[str], Path]
@@ -29,7 +29,31 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 def test_help_documents_the_exit_codes() -> None:
     result = invoke("run", "--help")
     assert result.exit_code == 0
-    assert "2  the playbook is invalid" in result.output
+    assert "2    the playbook is invalid" in result.output
+    assert "130  interrupted" in result.output
+
+
+@pytest.mark.parametrize(
+    "loud", [[], ["--debug"], ["-vv"]], ids=["plain", "debug", "vv"]
+)
+def test_a_failure_of_the_tool_itself_exits_3_with_a_masked_traceback_on_request(
+    monkeypatch: pytest.MonkeyPatch, loud: list[str]
+) -> None:
+    def broken(request: object) -> None:
+        raise RuntimeError(f"broken while holding {FAKE_ACCESS_TOKEN}")
+
+    monkeypatch.setattr("runner.cli.check", broken)
+    env = {"IMGUR_ACCESS_TOKEN": FAKE_ACCESS_TOKEN}
+    result = invoke(*loud, "validate", str(QUICKSTART), "--target", "imgur", env=env)
+
+    assert result.exit_code == ExitCode.INTERNAL
+    assert FAKE_ACCESS_TOKEN not in result.output + result.stderr
+    if loud:
+        assert "Traceback" in result.stderr
+        assert "RuntimeError: broken while holding ***" in result.stderr
+    else:
+        assert "Traceback" not in result.stderr
+        assert "run again with --debug" in result.stderr
 
 
 def test_validate_accepts_the_quickstart() -> None:
@@ -69,7 +93,11 @@ def test_validate_with_a_target_checks_its_credentials(
 
 @pytest.mark.parametrize(
     ("images", "refused"),
-    [("ids: [abc, def]", True), ("ids: 'abc,def'", True), ("deletehashes: [x]", False)],
+    [
+        ("ids: [abc, def]", True),
+        ("ids: 'abc,def'", True),
+        ("deletehashes: [anonhash1]", False),
+    ],
     ids=["ids-list", "ids-string", "deletehashes"],
 )
 def test_validate_with_only_a_client_id_refuses_album_ids(

@@ -1,6 +1,9 @@
 """A failed `expect.that` shows the expression and the values it saw."""
 
-from runner.expectations import failed_expectation
+import jmespath
+import pytest
+
+from runner.expectations import failed_expectation, truthy
 from runner.templating import compile_expression
 
 DOCUMENT = {
@@ -36,3 +39,13 @@ def test_only_the_false_half_of_an_and_is_explained() -> None:
 
 def test_a_missing_field_is_false_and_shown_as_null() -> None:
     assert check("data[1].title") == "expect `data[1].title` is false: null"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 0.0, 1, "a", [0], {"a": None}, True, None, False, "", [], {}],
+    ids=repr,
+)
+def test_truth_is_jmespath_truth_zero_included(value: object) -> None:
+    # JMESPath's own `||` keeps the left side only when it is true.
+    assert truthy(value) is (jmespath.search('a || `"other"`', {"a": value}) == value)

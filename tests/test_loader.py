@@ -68,13 +68,20 @@ def test_a_date_stays_the_text_it_was_written_as(written: str, read: object) -> 
         ("010", 10),
         ("-3", -3),
         ("+7", 7),
-        ("0o10", "0o10"),
-        ("0x1F", "0x1F"),
+        ("0o10", 8),
+        ("0x1F", 31),
+        ("0xff", 255),
+        ("-0x1F", "-0x1F"),
+        ("0X1F", "0X1F"),
+        ("0o8", "0o8"),
         ("1_000", "1_000"),
         ("\u0661\u0660", "\u0661\u0660"),
         ("2.5", 2.5),
         ("1e3", 1000.0),
-        ("[010, on, 0x1F, 1_000]", [10, "on", "0x1F", "1_000"]),
+        ("[010, on, 0x1F, 1_000]", [10, "on", 31, "1_000"]),
+        (".inf", float("inf")),
+        ("-.Inf", float("-inf")),
+        ("12:30", "12:30"),
         ("true", True),
         ("False", False),
         ("yes", "yes"),
@@ -82,12 +89,17 @@ def test_a_date_stays_the_text_it_was_written_as(written: str, read: object) -> 
         ("On", "On"),
         ("OFF", "OFF"),
         ("~", None),
+        ("Null", None),
+        ("NULL", None),
+        ("", None),
+        ("nULL", "nULL"),
+        ("tRUE", "tRUE"),
         ("=", "="),
     ],
     ids=lambda value: str(value),
 )
 def test_a_value_means_what_it_looks_like(written: str, read: object) -> None:
-    """YAML 1.2's core schema, not PyYAML's YAML 1.1: no octal, no yes/no."""
+    """YAML 1.2's core schema, not PyYAML's YAML 1.1: 010 is ten, no yes/no."""
     found = parse_document(Path("p.yaml"), f"n: {written}\n").data["n"]
     assert found == read and type(found) is type(read)
 

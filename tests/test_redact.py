@@ -5,7 +5,13 @@ import logging
 import pytest
 
 from runner.errors import ConfigError
-from runner.redact import MASK, RedactingFilter, Redactor, require_maskable
+from runner.redact import (
+    MASK,
+    RedactingFilter,
+    Redactor,
+    is_secret_field,
+    require_maskable,
+)
 
 
 def test_known_secrets_are_masked_in_text() -> None:
@@ -71,3 +77,56 @@ def test_a_secret_too_short_to_mask_is_refused_by_name() -> None:
 @pytest.mark.parametrize("value", ["", "pw12"], ids=["empty", "four"])
 def test_an_empty_or_long_enough_secret_is_let_through(value: str) -> None:
     require_maskable("MY_SIGNATURE", value)
+
+
+SECRET_NAMES = [
+    "deletehash",
+    "DeleteHash",
+    "delete_hash",
+    "delete-hash",
+    "albumDeleteHash",
+    "deletehashes",
+    "access_token",
+    "accessToken",
+    "refresh_token",
+    "api_token",
+    "client_secret",
+    "client_id",
+    "password",
+]
+PLAIN_NAMES = ["id", "title", "token_type", "expires_in", "account_username", "hash"]
+
+
+@pytest.mark.parametrize("name", SECRET_NAMES)
+def test_secret_fields_are_known_however_spelt(name: str) -> None:
+    assert is_secret_field(name)
+
+
+@pytest.mark.parametrize("name", PLAIN_NAMES)
+def test_other_fields_are_not_secret(name: str) -> None:
+    assert not is_secret_field(name)
+
+
+@pytest.mark.parametrize("name", ["DeleteHash", "albumDeleteHash", "delete_hash"])
+def test_a_secret_field_however_spelt_is_learnt_and_masked(name: str) -> None:
+    redactor = Redactor()
+    redactor.learn({"data": {"id": "abc1234", name: "DH0123456789xyz"}})
+
+    assert redactor.text("/3/album/DH0123456789xyz") == f"/3/album/{MASK}"
+    assert redactor.value([{name: "other-hash-1", "id": "x"}]) == [
+        {name: MASK, "id": "x"}
+    ]
+
+
+def test_every_hash_of_a_listed_secret_field_is_learnt() -> None:
+    redactor = Redactor()
+    redactor.learn({"deletehashes": ["firsthash111", "secondhash22"]})
+
+    assert redactor.text("firsthash111 secondhash22") == f"{MASK} {MASK}"
+
+
+def test_the_token_type_stays_readable() -> None:
+    redactor = Redactor()
+    redactor.learn({"access_token": "tok-SECRET-123", "token_type": "bearer"})
+
+    assert redactor.text("a bearer tok-SECRET-123") == f"a bearer {MASK}"

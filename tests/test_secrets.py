@@ -9,10 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from runner.cli import cli
+from runner.errors import RunInterrupted
 from runner.executor import Executor
 from runner.playbook import load_playbook
 from runner.redact import MASK, Redactor
 from runner.results import Status
+from runner.run import RunRequest, run
 from runner.sandbox import (
     DEMO_CLIENT_SECRET,
     DEMO_REFRESH_TOKEN,
@@ -382,14 +384,17 @@ def test_a_secret_too_short_to_mask_is_refused_by_name(
     assert sandbox.received == []
 
 
+# From a response: one known before the run is refused by the checks.
 SHORT_DELETEHASH = """\
 version: 1
-vars:
-  hashes: [abc, given-long-enough]
 steps:
+  - id: listed
+    call: account.get
+    with: {username: me}
+    save: {hashes: "['abc', 'given-long-enough']"}
   - id: rename
     call: image.update_anonymous
-    for_each: "{{ vars.hashes }}"
+    for_each: "{{ steps.listed.hashes }}"
     on_error: continue
     with: {imageDeleteHash: "{{ item }}", title: renamed}
 """
@@ -408,5 +413,182 @@ def test_a_deletehash_too_short_to_mask_is_never_sent(
         "whole value"
     )
     assert "HTTP 404" in (items[1].error or "")  # sent, and unknown to Imgur
-    assert [r.path for r in sandbox.received] == ["/3/image/given-long-enough"]
+    sent = [r.path for r in sandbox.received]
+    assert sent == ["/3/account/me", "/3/image/given-long-enough"]
     assert "abc" not in json.dumps(ran.report)
+
+
+# A deletehash column spelt as the catalog spells it, or as a person would.
+SPELT_OTHERWISE = """\
+version: 1
+inputs:
+  rows: rows.csv
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+    save: {rows: inputs.rows}
+    export: {to: out/rows.FORMAT, rows: rows}
+  - id: each
+    call: image.get
+    for_each: "{{ inputs.rows }}"
+    with: {imageHash: "{{ item.id }}"}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("column", ["DeleteHash", "delete_hash", "albumDeleteHash"])
+def test_a_deletehash_column_however_spelt_never_shows(
+    column: str, fmt: str, run_text: RunText, tmp_path: Path
+) -> None:
+    (tmp_path / "rows.csv").write_text(f"id,{column}\nvnKe11t,spelthash0001\n")
+
+    ran = run_text(SPELT_OTHERWISE.replace("FORMAT", fmt))
+
+    assert ran.result.status is Status.SUCCEEDED
+    written = (tmp_path / "out" / f"rows.{fmt}").read_text(encoding="utf-8")
+    assert "spelthash0001" not in written
+    assert "spelthash0001" not in json.dumps(ran.report)
+    assert ran.report["steps"][0]["saved"]["rows"] == [{"id": "vnKe11t", column: MASK}]
+    assert ran.report["steps"][1]["items"][0]["item"] == {
+        "id": "vnKe11t",
+        column: MASK,
+    }
+
+
+# A password is one secret, commas and all; a list of hashes is many.
+COMMA_PASSWORD = """\
+version: 1
+secrets: [IMGUR_CLIENT_ID]
+vars:
+  password: my,pass,is,long,enough
+steps:
+  - id: delete
+    call: account.delete_me
+    allow_destructive: true
+    with:
+      client_id: "{{ secrets.IMGUR_CLIENT_ID }}"
+      password: "{{ vars.password }}"
+    save: {motto: "'pass it on'"}
+"""
+
+
+def test_a_password_with_commas_is_one_secret(
+    run_text: RunText, sandbox: Sandbox
+) -> None:
+    sandbox.store.accounts[DEMO_USER].password = "my,pass,is,long,enough"
+
+    ran = run_text(COMMA_PASSWORD, allow_destructive=True)
+
+    delete = ran.step("delete")
+    assert (delete.status, delete.http_status) == (Status.SUCCEEDED, 200)
+    assert ran.report["steps"][0]["saved"] == {"motto": "pass it on"}
+    assert DEMO_USER not in sandbox.store.accounts
+
+
+def test_a_comma_list_of_deletehashes_is_masked_hash_by_hash(
+    run_text: RunText,
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: add
+            call: album.add_images_anonymous
+            with:
+              albumDeleteHash: albumhash0001
+              deletehashes: "listedhash001,listedhash002"
+            expect: {status: [404]}
+            save: {note: "'listedhash002 was listed'"}
+        """
+    )
+
+    assert ran.step("add").status is Status.SUCCEEDED
+    assert ran.report["steps"][0]["saved"] == {"note": f"{MASK} was listed"}
+
+
+# Items too short to be masked in text: the terminal shows them masked too.
+# They come from a response, so no check before the run can refuse them.
+SHORT_ITEMS = """\
+version: 1
+steps:
+  - id: listed
+    call: account.get
+    with: {username: me}
+    save:
+      hashes: "['q7z']"
+      rows: "[{dh: 'k9w', t: 'a'}]"
+  - id: rename
+    call: image.update_anonymous
+    for_each: "{{ steps.listed.hashes }}"
+    on_error: continue
+    with: {imageDeleteHash: "{{ item }}", title: renamed}
+  - id: rows
+    call: image.update_anonymous
+    for_each: "{{ steps.listed.rows }}"
+    on_error: continue
+    with: {imageDeleteHash: "{{ item.dh }}", title: "t {{ item.dh }}"}
+"""
+
+
+@pytest.mark.usefixtures("runner_logging")
+def test_short_hashes_of_loop_items_never_show_in_the_terminal(
+    reach: Reach, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    playbook = tmp_path / "short.yaml"
+    playbook.write_text(SHORT_ITEMS)
+    setup = reach(Target.IMGUR)
+    args = ["run", str(playbook), "--target", "imgur", "--base-url"]
+    args += [str(setup.base_url), "--report", str(tmp_path / "report.json")]
+
+    result = CliRunner().invoke(cli, args, env=setup.env)
+
+    assert result.exit_code == 1, result.output + result.stderr
+    shown = result.stdout + result.stderr
+    assert "q7z" not in shown
+    assert "k9w" not in shown
+    assert f"[1] {MASK} " in result.stdout
+    assert f'[1] {{"dh": "{MASK}", "t": "a"}}' in result.stdout
+    assert [r.path for r in sandbox.received] == ["/3/account/me"]
+
+
+class StopWhileLearning(Redactor):
+    """A stop signal (SIGTERM is raised as Ctrl-C) while `value` is learnt."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value_to_stop_at = value
+
+    def add(self, secret: object) -> None:
+        if secret == self.value_to_stop_at:
+            raise KeyboardInterrupt
+        super().add(secret)
+
+
+def test_a_stop_while_loop_hashes_are_learnt_writes_none_of_them(
+    reach: Reach, tmp_path: Path
+) -> None:
+    playbook = tmp_path / "loop.yaml"
+    playbook.write_text(
+        "version: 1\nvars:\n  hashes: [learnthash001, learnthash002, learnthash003]\n"
+        "steps:\n  - id: delete\n    call: image.delete_anonymous\n"
+        '    for_each: "{{ vars.hashes }}"\n'
+        '    with: {imageDeleteHash: "{{ item }}"}\n'
+    )
+    setup = reach(Target.IMGUR)
+    report = tmp_path / "report.json"
+    request = RunRequest(
+        playbook=playbook,
+        target=setup.target,
+        base_url=setup.base_url,
+        report=report,
+        env=setup.env,
+    )
+
+    with pytest.raises(RunInterrupted):
+        run(request, redactor=StopWhileLearning("learnthash002"))
+
+    text = report.read_text(encoding="utf-8")
+    assert json.loads(text)["steps"][0]["status"] == "interrupted"
+    for secret in ("learnthash002", "learnthash003"):
+        assert secret not in text

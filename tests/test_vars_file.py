@@ -174,6 +174,8 @@ def test_dates_in_the_playbook_and_the_vars_file_stay_text(
     [
         ("limit=010", 10),
         ("limit=-3", -3),
+        ("limit=0x1F", 31),
+        ("limit=0o17", 15),
         ("limit= 7 ", 7),
         ("ratio=1e3", 1000.0),
         ("ratio=2", 2.0),
@@ -187,6 +189,8 @@ def test_dates_in_the_playbook_and_the_vars_file_stay_text(
     ids=[
         "leading-zero-is-decimal",
         "negative",
+        "hexadecimal",
+        "octal",
         "spaces",
         "float-exponent",
         "whole-for-float",
@@ -209,7 +213,7 @@ def test_var_reads_a_value_as_it_looks(
 @pytest.mark.parametrize(
     ("given", "words", "example"),
     [
-        ("limit=0x1F", "a whole number", "--var limit=5"),
+        ("limit=0X1F", "a whole number", "--var limit=5"),
         ("limit=0b11", "a whole number", "--var limit=5"),
         ("limit=1_000", "a whole number", "--var limit=5"),
         ("limit=2.5", "a whole number", "--var limit=5"),
@@ -271,7 +275,7 @@ def test_var_reads_only_true_and_false_as_true_or_false(
 @pytest.mark.parametrize(
     ("given", "read"),
     [
-        ("tags=[010, on, 0x1F, 1_000]", [10, "on", "0x1F", "1_000"]),
+        ("tags=[010, on, 0x1F, 0o17, 1_000]", [10, "on", 31, 15, "1_000"]),
         ("tags=[yes, 2.5, true]", ["yes", 2.5, True]),
     ],
     ids=["numbers-and-words", "floats-and-bools"],

@@ -5,7 +5,9 @@ sense: endpoints exist, parameters fit them, templates read only what earlier
 steps save, and every expression parses. All problems are gathered at once.
 
 - `references`: what templates and expressions read, and their mistakes
+- `habits`: habits from other template languages (filters, `=`, `and`)
 - `parameters`: the values under `with:`, against the endpoint catalog
+- `masking`: secret values known now, long enough to be masked
 - `batch`: the keys of batch work (for_each, pages, retry, export)
 - `step`: one step's checks, in order
 """

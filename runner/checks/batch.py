@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from runner.catalog import Endpoint
+from runner.catalog import Catalog, Endpoint
 from runner.checks.context import RESPONSE_KEYS, TEMPLATE_ROOTS, StepFacts
 from runner.checks.references import (
     check_element_reads,
@@ -115,8 +115,17 @@ def check_retry(step: StepFacts, endpoint: Endpoint) -> None:
             "each attempt, doing it again each time",
             hint="`until` is for polling a read until it shows a change: "
             "remove it here, and poll with a later step that reads the result "
-            "(a GET endpoint, such as image.get)",
+            f"({_reader_of(step.playbook.catalog, endpoint)})",
         )
+
+
+def _reader_of(catalog: Catalog, endpoint: Endpoint) -> str:
+    """A GET endpoint of the same group, in words, to poll with."""
+    reads = [e.name for e in catalog if e.group == endpoint.group and e.method == READ]
+    if not reads:
+        return "a GET endpoint: `imgur-playbook endpoints` lists them"
+    name = f"{endpoint.group}.get"
+    return f"a GET endpoint, such as {name if name in reads else reads[0]}"
 
 
 def check_export(step: StepFacts) -> None:

@@ -8,14 +8,23 @@ from typing import Any
 
 from runner.catalog import Catalog
 from runner.errors import Problem, TemplateError
-from runner.known import KNOWN_ROOTS, call_scopes, known_base
+from runner.expectations import truthy
+from runner.known import KNOWN_ROOTS, call_scopes, known_base, known_items
 from runner.loader import Document, Where
+from runner.templating import (
+    LOOP_NAME,
+    Expression,
+    ExpressionSyntaxError,
+    compile_expression,
+)
 
 TEMPLATE_ROOTS = ("vars", "secrets", "inputs", "steps", "run")
 RUN_FIELDS = ("id", "started", "playbook", "target")
 # What a response document holds besides the run: `save` and `expect` read it.
 RESPONSE_KEYS = ("data", "status", "success", "headers")
-LOOP_NAME = "item"
+# One call of a step known before the run: its item's number in a loop
+# (None outside one), and what its templates read.
+KnownCall = tuple[int | None, dict[str, Any]]
 
 
 class PlaybookFacts:
@@ -94,7 +103,10 @@ class StepFacts:
 
     @cached_property
     def scopes(self) -> list[dict[str, Any]] | None:
-        """What each call renders in, if known before the run."""
+        """What each call renders in, if known before the run.
+
+        A loop's first `MOST_CHECKED_ITEMS` only: each is rendered.
+        """
         try:
             return call_scopes(
                 self.playbook.base, self.raw.get("for_each"), self.loop or LOOP_NAME
@@ -102,17 +114,71 @@ class StepFacts:
         except TemplateError:
             return None  # the for_each template is reported
 
-    @property
+    @cached_property
     def items(self) -> list[Any] | None:
-        """The loop's items, if the step is a loop over what is known now."""
-        if self.loop is None or self.scopes is None:
+        """All the loop's items, if the step is a loop over what is known now."""
+        if self.loop is None:
             return None
-        return [scope[self.loop] for scope in self.scopes]
+        try:
+            return known_items(self.playbook.base, self.raw.get("for_each"))
+        except TemplateError:
+            return None  # the for_each template is reported
 
-    def known_roots(self, *, item: bool = True) -> set[str]:
+    def known_roots(self) -> set[str]:
         """The names whose values are known before the run."""
-        with_item = item and self.loop is not None and self.scopes is not None
-        return {*KNOWN_ROOTS, *([self.loop] if with_item and self.loop else [])}
+        if self.loop is None or self.scopes is None:
+            return set(KNOWN_ROOTS)
+        return {*KNOWN_ROOTS, self.loop}
+
+    def known_calls(self, reads: list[Expression]) -> list[KnownCall] | None:
+        """Each call the expressions are rendered in, if all they read is known now.
+
+        A call that `when` is known to skip is left out: what it would send
+        does not matter.
+        """
+        roots = {path[0] for e in reads for path in e.root_paths()}
+        if not roots <= self.known_roots():
+            return None
+        if self.loop not in roots:
+            return [(None, self.playbook.base)] if self.runs_at_all else []
+        numbered = enumerate(self.scopes or [], start=1)
+        return [(number, scope) for number, scope in numbered if self.runs(scope)]
+
+    def known_values(self, expression: Expression) -> list[Any] | None:
+        """What `expression` gives in each call, if that is known before the run."""
+        calls = self.known_calls([expression])
+        if calls is None:
+            return None
+        try:
+            return [expression.search(scope) for _, scope in calls]
+        except TemplateError:
+            return [None]
+
+    @cached_property
+    def condition(self) -> Expression | None:
+        """The step's `when`, if it has one that compiles."""
+        text = self.raw.get("when")
+        try:
+            return compile_expression(text) if isinstance(text, str) else None
+        except ExpressionSyntaxError:
+            return None  # reported with the other expressions
+
+    def runs(self, scope: dict[str, Any]) -> bool:
+        """Whether `when` lets a call in `scope` go: yes, unless known to be false."""
+        when = self.condition
+        if when is None or any(p[0] not in scope for p in when.root_paths()):
+            return True
+        try:
+            return truthy(when.search(scope))
+        except TemplateError:
+            return True  # the check of `when` says why
+
+    @cached_property
+    def runs_at_all(self) -> bool:
+        """False when `when` is known before the run to skip every call."""
+        if self.loop is None or self.scopes is None:
+            return self.runs(self.playbook.base)
+        return any(self.runs(scope) for scope in self.scopes)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -186,13 +186,8 @@ def _check_known_template(
             hint="name the value: {{ steps.ID.NAME }}",
         )
         return
-    roots = {path[0] for e in template.expressions for path in e.root_paths()}
-    if not roots <= step.known_roots():
-        return
-    reads_item = step.loop in roots
-    scopes = (step.scopes or []) if reads_item else [step.playbook.base]
-    for number, scope in enumerate(scopes, start=1):
-        call = _Call(step, param, str(value), number if reads_item else None)
+    for number, scope in step.known_calls(template.expressions) or []:
+        call = _Call(step, param, str(value), number)
         if not call.renders(where, scope):
             return
 

@@ -13,21 +13,22 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from runner.checks.context import LOOP_NAME, RUN_FIELDS, TEMPLATE_ROOTS, StepFacts
+from runner.checks import habits
+from runner.checks.context import RUN_FIELDS, TEMPLATE_ROOTS, StepFacts
 from runner.errors import TemplateError
-from runner.known import KNOWN_ROOTS
 from runner.loader import Where
+from runner.redact import is_secret_field
 from runner.templating import (
+    LOOP_NAME,
     Expression,
     ExpressionSyntaxError,
     compile_expression,
     first_missing,
     is_template,
-    jinja_filter,
     parse_template,
     templates_in,
 )
-from runner.wording import did_you_mean, is_secret_field, kind_of, preview
+from runner.wording import did_you_mean, kind_of, preview
 
 # A template inside an expression, with the quotes that may surround it.
 BRACED = re.compile(r"""(?P<q>['"`]?)\{\{(?P<inner>.*?)\}\}(?P=q)""")
@@ -45,12 +46,14 @@ def check_templates(
         try:
             template = parse_template(text)
         except ExpressionSyntaxError as error:
-            step.add(where, str(error), error.hint)
+            step.add(where, str(error), habits.syntax_fix(error))
             continue
         for expression in template.expressions:
+            if _habit(step, expression, where):
+                continue
             label = f"{{{{ {expression.source} }}}}"
             check_expression(step, expression, where, label, item=item)
-            _check_filter(step, expression, where)
+            habits.check_filter(step, expression, where)
 
 
 def check_condition(step: StepFacts) -> None:
@@ -104,10 +107,19 @@ def compiled(step: StepFacts, where: Where, text: Any) -> Expression | None:
         )
         return None
     try:
-        return compile_expression(text)
+        expression = compile_expression(text)
     except ExpressionSyntaxError as error:
-        step.add(where, str(error), error.hint)
+        step.add(where, str(error), habits.syntax_fix(error))
         return None
+    return None if _habit(step, expression, where) else expression
+
+
+def _habit(step: StepFacts, expression: Expression, where: Where) -> bool:
+    """Add the habit from elsewhere that `expression` shows, if any."""
+    found = habits.quoted_text(expression)
+    if found:
+        step.add(where, *found)
+    return found is not None
 
 
 def check_expression(
@@ -185,28 +197,37 @@ def _is_loop_word(step: StepFacts, root: str) -> bool:
 
 
 def _item_field(step: StepFacts, rest: tuple[str, ...]) -> Found | None:
-    """A field of the loop's item that no item has (a typo of a CSV column)."""
+    """A field of the loop's item spelt like one the items have, which none has.
+
+    Rows often leave a field out, and reading one that may be missing is
+    how a playbook reads an optional column (`item.title || 'Untitled'`,
+    `when: item.skip != null`): a field no item has is no mistake by
+    itself. One spelt close to a field the items do have is a typo, and a
+    field of items that have none (texts) is always null. Every item is
+    looked at; a call that cannot go without a field is caught when it is
+    rendered for each item.
+    """
     items = step.items
     if not rest or not items:
         return None
     field, name = rest[0], step.loop
     mappings = [item for item in items if isinstance(item, Mapping)]
-    if any(field in mapping for mapping in mappings):
-        return None
     if not mappings:
         return (
             f"`{name}.{field}` reads a field, but the items are {kind_of(items[0])}",
             f"write `{name}` for the item itself",
         )
+    if any(field in mapping for mapping in mappings):
+        return None
     fields = list(dict.fromkeys(str(key) for m in mappings for key in m))
     close = _closest(field, fields)
-    hint = (
-        f"did you mean `{name}.{close}`?"
-        if close
-        else "check the name against the items' fields (CSV: the header row)"
-    )
+    if close is None:
+        return None
     listed = ", ".join(fields)
-    return f"no item has a field `{field}` (their fields: {listed})", hint
+    return (
+        f"no item has a field `{field}` (their fields: {listed})",
+        f"did you mean `{name}.{close}`?",
+    )
 
 
 def _closest(name: str, known: list[str]) -> str | None:
@@ -285,9 +306,14 @@ def _no_such_step(step: StepFacts, step_id: str) -> Found:
 def _check_known_calls(
     step: StepFacts, expression: Expression, where: Where, label: str
 ) -> None:
-    """Work out now the calls that read only vars, inputs and written values."""
+    """Work out now the calls that read only vars, inputs and written values.
+
+    A step that `when` is known to skip makes none of its calls.
+    """
     base = step.playbook.base
-    for call in expression.known_calls(set(KNOWN_ROOTS)):
+    if not step.runs_at_all:
+        return
+    for call in expression.known_calls(base):
         if any(first_missing(base, path) for path in call.root_paths()):
             continue  # an input that failed to load: reported already
         try:
@@ -322,42 +348,8 @@ def _call_fix(step: StepFacts, call: Expression, read: list[str]) -> str | None:
     return f"give `{name}:` a value that fits, such as {example}"
 
 
-def _check_filter(step: StepFacts, expression: Expression, where: Where) -> None:
-    """`{{ x | count }}` is a Jinja filter, unless `x` is known to have `count`.
-
-    JMESPath reads it as the field `count` of `x`. When `x` is known before
-    the run, its value decides; otherwise the name decides: a name Imgur's
-    responses use as a field (`title`) is taken as one, any other is a filter.
-    """
-    used = jinja_filter(expression)
-    if used is None or tuple(where) in step.faulty:
-        return
-    values = _known_values(step, used.value)
-    if values is not None:
-        if all(isinstance(v, Mapping) and used.name in v for v in values):
-            return  # a field of a known mapping
-        error = used.problem()
-    elif used.may_be_a_field:
-        return
-    else:
-        error = used.problem(field_hint=True)
-    step.add(where, str(error), error.hint)
-
-
-def _known_values(step: StepFacts, expression: Expression) -> list[Any] | None:
-    """What `expression` gives in each call, if that is known before the run."""
-    roots = {path[0] for path in expression.root_paths()}
-    if not roots <= step.known_roots():
-        return None
-    reads_item = step.loop in roots
-    scopes = (step.scopes or []) if reads_item else [step.playbook.base]
-    try:
-        return [expression.search(scope) for scope in scopes]
-    except TemplateError:
-        return [None]
-
-
 def expression_reads_secrets(expression: Expression) -> bool:
+    """Whether `expression` reads `secrets`."""
     return any(path[0] == "secrets" for path in expression.root_paths())
 
 

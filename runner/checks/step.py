@@ -5,6 +5,7 @@ from __future__ import annotations
 from runner.catalog import Endpoint
 from runner.checks import batch, references
 from runner.checks.context import StepFacts
+from runner.checks.masking import check_short_secrets
 from runner.checks.parameters import check_parameters
 from runner.wording import did_you_mean
 
@@ -21,6 +22,7 @@ def check_step(step: StepFacts) -> None:
     references.check_response_expressions(step)
     if endpoint is not None:
         check_parameters(step, endpoint)
+        check_short_secrets(step, endpoint)
         _check_destructive(step, endpoint)
         batch.check_pages(step, endpoint)
         batch.check_retry(step, endpoint)

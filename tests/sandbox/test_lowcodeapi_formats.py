@@ -109,7 +109,7 @@ class TestOldFormatOnlyProxy:
         )
         assert sandbox.store.images[image].title == "Renamed"
 
-    def test_a_genuine_404_after_learning_is_sent_once_in_the_old_format(
+    def test_a_genuine_404_in_the_old_format_costs_one_try_of_the_new(
         self, sandbox: Sandbox
     ) -> None:
         transport = proxy(sandbox)
@@ -117,10 +117,14 @@ class TestOldFormatOnlyProxy:
 
         reply = transport.send(call("image.get", imageHash="NoSuch1"))
 
-        assert len(sandbox.received) == 3  # album.get twice, image.get once
+        assert sent(sandbox)[2:] == [
+            "GET /imgur/3/image/imagehash",
+            "GET /imgur/3/image/NoSuch1",  # no route: the old 404 is Imgur's
+        ]
         error = failure(reply)
         assert "/imgur/3/image/imagehash?" in error
         assert "HTTP 404: Unable to find an image with the id, NoSuch1" in error
+        assert transport.proven["image.get"] == "old"
 
     @pytest.mark.parametrize(
         "playbook", ENDPOINT_PLAYBOOKS, ids=[p.stem for p in ENDPOINT_PLAYBOOKS]
@@ -350,6 +354,113 @@ class TestALearntFormatWithoutTheRoute:
         assert "failed with HTTP 503" in failure(reply)
         assert len(sandbox.received) == 2
         assert transport.url_format == "new"
+
+
+LEARNING_OLD = 2  # album.get in the new format (no route), then the old
+
+
+class TestAnOldFormatLearntOnANewFormatProxy:
+    """Old-format paths are new-format URLs on ids like `imagehash`."""
+
+    @pytest.fixture
+    def sandbox_options(self) -> dict[str, Any]:
+        return {"lowcodeapi_formats": {"old"}}
+
+    @pytest.fixture
+    def transport(self, sandbox: Sandbox) -> LowCodeApiTransport:
+        transport = proxy(sandbox)
+        transport.send(call("album.get", albumHash="Hol1d4y"))
+        assert transport.url_format == "old"
+        sandbox.lowcodeapi.formats = frozenset({"new"})
+        return transport
+
+    def test_imgurs_404_to_the_old_format_sends_the_new_one(
+        self, sandbox: Sandbox, transport: LowCodeApiTransport
+    ) -> None:
+        reply = transport.send(call("image.get", imageHash="vnKe11t"))
+        again = transport.send(call("image.get", imageHash="Bq3xT9a"))
+
+        assert (reply_error(reply), reply.body["data"]["id"]) == (None, "vnKe11t")
+        assert again.body["data"]["id"] == "Bq3xT9a"
+        assert (transport.proven["image.get"], transport.url_format) == ("new",) * 2
+        assert sent(sandbox)[LEARNING_OLD:] == [
+            "GET /imgur/3/image/imagehash",
+            "GET /imgur/3/image/vnKe11t",
+            "GET /imgur/3/image/Bq3xT9a",
+        ]
+
+    def test_a_write_reaches_the_image_named(
+        self, sandbox: Sandbox, transport: LowCodeApiTransport
+    ) -> None:
+        reply = transport.send(
+            call("image.update", imageHash="vnKe11t", title="Renamed")
+        )
+
+        assert reply_error(reply) is None
+        assert sandbox.store.images["vnKe11t"].title == "Renamed"
+
+    def test_a_genuine_404_in_the_new_format_is_sent_once(
+        self, sandbox: Sandbox, transport: LowCodeApiTransport
+    ) -> None:
+        transport.send(call("image.get", imageHash="vnKe11t"))
+        before = len(sandbox.received)
+
+        reply = transport.send(call("image.get", imageHash="NoSuch1"))
+
+        assert sent(sandbox)[before:] == ["GET /imgur/3/image/NoSuch1"]
+        assert "Unable to find an image with the id, NoSuch1" in failure(reply)
+
+    def test_an_endpoint_proven_old_tries_the_new_format_again(
+        self, sandbox: Sandbox, transport: LowCodeApiTransport
+    ) -> None:
+        reply = transport.send(call("album.get", albumHash="Hol1d4y"))
+
+        assert reply_error(reply) is None
+        assert transport.proven["album.get"] == "new"
+        assert sent(sandbox)[LEARNING_OLD:] == [
+            "GET /imgur/3/album/albumhash",
+            "GET /imgur/3/album/Hol1d4y",
+        ]
+
+
+class TestAProxyWithFormatsPerEndpoint:
+    """Each endpoint remembers its own format: no call pays for another's."""
+
+    def test_each_endpoint_goes_straight_to_its_format(self, sandbox: Sandbox) -> None:
+        sandbox.lowcodeapi.endpoint_formats = {
+            "album.get": frozenset({"new"}),
+            "image.get": frozenset({"old"}),
+        }
+        transport = proxy(sandbox)
+
+        for _ in range(2):
+            album = transport.send(call("album.get", albumHash="Hol1d4y"))
+            image = transport.send(call("image.get", imageHash="vnKe11t"))
+            assert (reply_error(album), reply_error(image)) == (None, None)
+
+        assert transport.proven == {"album.get": "new", "image.get": "old"}
+        assert sent(sandbox) == [
+            "GET /imgur/3/album/Hol1d4y",
+            "GET /imgur/3/image/vnKe11t",  # no route
+            "GET /imgur/3/image/imagehash",
+            "GET /imgur/3/album/Hol1d4y",
+            "GET /imgur/3/image/imagehash",
+        ]
+
+    def test_an_endpoint_not_yet_called_starts_with_the_latest_format(
+        self, sandbox: Sandbox
+    ) -> None:
+        sandbox.lowcodeapi.formats = frozenset({"old"})
+        sandbox.lowcodeapi.endpoint_formats = {"album.get": frozenset({"new"})}
+        transport = proxy(sandbox)
+        transport.send(call("album.get", albumHash="Hol1d4y"))
+        transport.send(call("image.get", imageHash="vnKe11t"))
+        before = len(sandbox.received)
+
+        reply = transport.send(call("account.get", username="me"))
+
+        assert reply_error(reply) is None
+        assert sent(sandbox)[before:] == ["GET /imgur/3/account/username"]
 
 
 def run_text(
