@@ -59,11 +59,11 @@ def _null_message(step: Step, name: str, playbook: Playbook) -> str:
     if not isinstance(source, str) or "{{" not in source:
         return f"with.{name} is null, and {step.call} cannot be sent without it"
     text = f"with.{name}: `{source}` is null, and {step.call} cannot be sent without it"
-    origin = _saved_null(source, playbook)
+    origin = saved_null(source, playbook)
     return f"{text}: {origin}" if origin else text
 
 
-def _saved_null(source: str, playbook: Playbook) -> str | None:
+def saved_null(source: str, playbook: Playbook) -> str | None:
     """Which step saved the null `source` reads, and from what, if it is one."""
     lone = parse_template(source).lone
     path = lone.simple_path() if lone is not None else None

@@ -423,7 +423,7 @@ def sandbox_command(host: str, port: int) -> None:
     from runner import sandbox
 
     def announce(started: sandbox.Sandbox) -> None:
-        click.echo(sandbox_banner(started.url), nl=False)
+        click.echo(sandbox_banner(started), nl=False)
 
     sandbox.serve(host, port, on_ready=announce)
 

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from runner.report import item_totals, totals
 from runner.results import CallRecord, ItemResult, RunResult, Status, StepResult
 from runner.targets import DEFAULT_BASE_URLS, Target
 from runner.wording import shortened
+
+if TYPE_CHECKING:  # the sandbox is imported only by the command that serves it
+    from runner.sandbox import Sandbox
 
 MARKS = {
     Status.SUCCEEDED: ("ok", "green"),
@@ -203,10 +206,13 @@ class StepPrinter:
             self.echo(self.redactor.text(step_line(result)))
 
 
-def sandbox_banner(url: str) -> str:
+def sandbox_banner(started: Sandbox) -> str:
     """How to use a sandbox served in the foreground (demo credentials are public)."""
     from runner import sandbox
+    from runner.sandbox.seed import seeded_world
 
+    url = started.url
+    held = "".join(f"  {line}\n" for line in seeded_world(started.store))
     return (
         f"Imgur sandbox on {url} (the LowCodeAPI style under {url}/imgur)\n"
         f"Signed in as {sandbox.DEMO_USER} with these demo credentials:\n"
@@ -215,6 +221,7 @@ def sandbox_banner(url: str) -> str:
         f"  LOWCODEAPI_API_TOKEN={sandbox.DEMO_API_TOKEN}\n"
         f"Rehearse a playbook on it:\n"
         f"  imgur-playbook run PLAYBOOK --target sandbox --base-url {url}\n"
+        f"It starts with:\n{held}"
         "Stop with Ctrl-C; everything it holds is forgotten.\n"
     )
 
@@ -235,7 +242,10 @@ def plan_text(plan: Plan) -> str:
                 lines.append(f"{'-':>4}  {label:<20} skipped: {record.note}")
             elif record.status is Status.FAILED:
                 lines.append(f"{'!':>4}  {label:<20} {record.error}")
-    lines.append("<...> stands for a value the run learns from an earlier response.")
+    if any("<" in line for line in lines[1:]):
+        lines.append(
+            "<...> stands for a value the run learns from an earlier response."
+        )
     return "\n".join(lines)
 
 
@@ -248,7 +258,15 @@ def _plan_counts(requests: list[PlannedRequest]) -> str:
         counted(failed, "read") + " failed" if failed else "",
     ]
     said = ", ".join(words for words in reads if words)
-    return counted(len(requests), "request") + (f" ({said})" if said else "")
+    counts = counted(len(requests), "request") + (f" ({said})" if said else "")
+    repeats = sum(r.repeats for r in requests)
+    if len(requests) == 1 and repeats:
+        counts += "; it repeats"
+    elif repeats:
+        counts += (
+            f"; {repeats} of them repeat" if repeats > 1 else "; 1 of them repeats"
+        )
+    return counts + (" for each item or page a response gives" if repeats else "")
 
 
 def _requests_by_record(

@@ -19,6 +19,12 @@ from runner.wording import describe_value
 # templates as {{ inputs.NAME }}.
 SECTION = "inputs"
 FORMATS = ("csv", "json", "yaml")
+FILE_KEYS = {"file", "format", "delimiter"}
+# What a spreadsheet writes between values instead of a comma: a semicolon
+# where the comma is the decimal mark (European Excel), or a tab.
+OTHER_DELIMITERS = {";": "`;`", "\t": "tabs"}
+# Characters that cannot separate values: they quote them or end a row.
+NOT_DELIMITERS = {'"', "\r", "\n"}
 EXTENSIONS = {".csv": "csv", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 # A CSV saved with the wrong delimiter gets every row wrong: show a few, count
@@ -58,6 +64,7 @@ class Source:
     file: str | None = None
     format: str | None = None
     pattern: str | None = None
+    delimiter: str | None = None  # a CSV's separator, when the playbook names one
 
     @property
     def label(self) -> str:
@@ -78,6 +85,23 @@ def load_data(document: Document) -> tuple[dict[str, Any], list[Problem]]:
         except InvalidPlaybook as error:
             problems.extend(error.problems)
     return values, problems
+
+
+def input_files(document: Document, values: dict[str, Any]) -> dict[Path, str]:
+    """Each file `inputs:` reads, with what names it: an export must not replace it.
+
+    `values` are what `load_data` read: a glob's are the files it matched.
+    """
+    raw = document.data.get(SECTION) if isinstance(document.data, dict) else None
+    files: dict[Path, str] = {}
+    for name, entry in (raw if isinstance(raw, dict) else {}).items():
+        source = _source(str(name), entry)
+        if source is None:
+            continue
+        matched = [source.file] if source.file else values.get(source.name) or []
+        for file in matched:
+            files.setdefault(document.path.parent / str(file), source.label)
+    return files
 
 
 def load_vars_file(path: Path) -> Document:
@@ -125,12 +149,18 @@ def _source(name: str, entry: Any) -> Source | None:
     keys = set(entry)
     if keys == {"files"} and isinstance(entry["files"], str):
         return Source(name, (SECTION, name, "files"), pattern=entry["files"])
-    if keys not in ({"file"}, {"file", "format"}):
+    if "file" not in keys or not keys <= FILE_KEYS:
         return None
-    file, fmt = entry["file"], entry.get("format")
-    if isinstance(file, str) and (fmt is None or isinstance(fmt, str)):
-        return Source(name, (SECTION, name, "file"), file=file, format=fmt)
-    return None
+    file, fmt, delimiter = entry["file"], entry.get("format"), entry.get("delimiter")
+    texts = [value for value in (fmt, delimiter) if value is not None]
+    if not isinstance(file, str) or not all(isinstance(v, str) for v in texts):
+        return None
+    if fmt is not None and fmt.lower() not in FORMATS:
+        return None  # the JSON Schema names the formats there are
+    if delimiter is not None and len(delimiter) != 1:
+        return None  # the JSON Schema says it is one character
+    where = (SECTION, name, "file")
+    return Source(name, where, file=file, format=fmt, delimiter=delimiter)
 
 
 def _load(document: Document, source: Source) -> Any:
@@ -150,35 +180,46 @@ def _load(document: Document, source: Source) -> Any:
         raise InvalidPlaybook(
             [document.problem(source.where, message, hint=hint)]
         ) from None
-    return READERS[fmt](path, _decode(path, raw, source.label), source.label)
+    text = _decode(path, raw, source.label)
+    if fmt == "csv":
+        return _read_csv(path, text, source)
+    _check_no_delimiter(document, source)
+    return READERS[fmt](path, text, source.label)
+
+
+def _check_no_delimiter(document: Document, source: Source) -> None:
+    """`delimiter` is for CSV files: elsewhere it would be silently ignored.
+
+    Raises:
+        InvalidPlaybook: the entry gives one for a JSON or YAML file.
+    """
+    if source.delimiter is None:
+        return
+    message = f"{source.label}: `delimiter` is for CSV files, and {source.file} is not"
+    where = (SECTION, source.name, "delimiter")
+    hint = "remove `delimiter:`, or add `format: csv` if the file is a CSV"
+    raise InvalidPlaybook([document.problem(where, message, hint=hint)])
 
 
 def _format(document: Document, source: Source) -> str:
-    """The format the entry names, or the one its file's extension says."""
+    """The format the entry names, or the one its file's extension says.
+
+    Raises:
+        InvalidPlaybook: neither tells it.
+    """
     assert source.file is not None, "only files have a format"
     given = source.format.lower() if source.format else None
     fmt = given or EXTENSIONS.get(Path(source.file).suffix.lower())
-    fmt = "yaml" if fmt == "yml" else fmt
     if fmt in FORMATS:
         return fmt
-    formats = "`format: csv`, `format: json` or `format: yaml`"
-    if given:
-        message = (
-            f"{source.label}: `format: {source.format}` is not a format "
-            "imgur-playbook reads (csv, json, yaml)"
-        )
-        hint = f"write {formats}"
-    else:
-        message = (
-            f"{source.label}: cannot tell the format of {source.file} from its name"
-        )
-        hint = (
-            f"give its format, as in `{source.name}: {{file: {source.file}, "
-            "format: json}` (csv, json or yaml), or name the file .csv, .json, "
-            ".yaml or .yml"
-        )
-        if glob.has_magic(source.file):
-            hint = f'for the list of files that match, write {{files: "{source.file}"}}'
+    message = f"{source.label}: cannot tell the format of {source.file} from its name"
+    hint = (
+        f"give its format, as in `{source.name}: {{file: {source.file}, "
+        "format: json}` (csv, json or yaml), or name the file .csv, .json, "
+        ".yaml or .yml"
+    )
+    if glob.has_magic(source.file):
+        hint = f'for the list of files that match, write {{files: "{source.file}"}}'
     raise InvalidPlaybook([document.problem(source.where, message, hint=hint)])
 
 
@@ -210,27 +251,79 @@ def _unreadable(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _read_csv(path: Path, text: str, label: str) -> list[dict[str, str]]:
+def _read_csv(path: Path, text: str, source: Source) -> list[dict[str, str]]:
     """Rows as dicts keyed by the header row, values stripped, blank rows skipped.
 
     Raises:
-        InvalidPlaybook: no header, a bad column name, a row of the wrong width.
+        InvalidPlaybook: no header, a bad column name, a row of the wrong width,
+            or values separated by something else than the delimiter.
     """
-    rows = _csv_rows(path, text, label)
+    label = source.label
+    _check_delimiter(path, source)
+    rows = _csv_rows(path, text, label, source.delimiter or ",")
     if not rows:
         hint = "the first row names the columns, like: username,reason"
         problem = Problem(path, 1, f"{label}: the file is empty", hint=hint)
         raise InvalidPlaybook([problem])
     header_line, columns = rows[0]
+    if source.delimiter is None:
+        _check_commas(path, source, header_line, columns)
     header_problems = list(_header_problems(path, label, header_line, columns))
     if header_problems:
         raise InvalidPlaybook(header_problems)
     return _records(path, label, columns, rows[1:])
 
 
-def _csv_rows(path: Path, text: str, label: str) -> list[tuple[int, list[str]]]:
+def _check_delimiter(path: Path, source: Source) -> None:
+    """A quote or a line break cannot separate values.
+
+    Raises:
+        InvalidPlaybook: the playbook names one as the delimiter.
+    """
+    if source.delimiter not in NOT_DELIMITERS:
+        return
+    message = f"{source.label}: {source.delimiter!r} cannot separate values"
+    hint = 'write the character between the values, such as `delimiter: ";"`'
+    raise InvalidPlaybook([Problem(path, None, message, hint=hint)])
+
+
+def _check_commas(path: Path, source: Source, line: int, columns: list[str]) -> None:
+    """A header of one column holding a `;` or a tab is not a comma-separated file.
+
+    Read with commas, `username;reason` is one column of that name, and
+    every later mistake would be about it. csv.Sniffer is not used: on one
+    line it guesses wrong (`username` gives the delimiter "e"), and a wrong
+    guess would read a good file badly; this rule only refuses, and names
+    the fix.
+
+    Raises:
+        InvalidPlaybook: the header is separated by another character.
+    """
+    if len(columns) != 1:
+        return
+    found = [char for char in OTHER_DELIMITERS if char in columns[0]]
+    if not found:
+        return
+    char = found[0]
+    shown = "\\t" if char == "\t" else char
+    message = (
+        f"{source.label}: the file separates values with "
+        f"{OTHER_DELIMITERS[char]}, not commas (header row: {_shorten(columns[0])})"
+    )
+    hint = (
+        f"keep the file and write `{source.name}: {{file: {source.file}, "
+        f'delimiter: "{shown}"}}` under `inputs:`, or save it from the '
+        'spreadsheet as "CSV UTF-8 (comma delimited)"'
+    )
+    raise InvalidPlaybook([Problem(path, line, message, hint=hint)])
+
+
+def _csv_rows(
+    path: Path, text: str, label: str, delimiter: str
+) -> list[tuple[int, list[str]]]:
     """Each row that is not blank, with the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
     rows = []
     start = 1
     try:
@@ -291,7 +384,10 @@ def _records(
     if len(problems) > MAX_ROW_PROBLEMS:
         more = len(problems) - MAX_ROW_PROBLEMS
         message = f"{label}: {_count(more, 'more row')} with the wrong number of values"
-        hint = "is the file separated by commas? other separators are not read"
+        hint = (
+            "is every value separated by a comma? for another separator, "
+            'write `delimiter: ";"` beside `file:` under `inputs:`'
+        )
         problems = [
             *problems[:MAX_ROW_PROBLEMS],
             Problem(path, None, message, hint=hint),
@@ -390,7 +486,6 @@ def _shorten(text: str, width: int = 60) -> str:
 
 
 READERS: dict[str, Callable[[Path, str, str], Any]] = {
-    "csv": _read_csv,
     "json": _read_json,
     "yaml": _read_yaml,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import yaml
@@ -18,6 +19,19 @@ PLACEHOLDER_NOTE = "# replace each <...> with a real value before the run"
 
 # The catalog spells as Imgur does; people search as they write.
 SPELLINGS = {"favour": "favor", "colour": "color", "cancell": "cancel"}
+WORD = re.compile(r"[a-z]+")
+# A deletehash is a key, not a deletion: `delete` does not find it.
+NAMES_OF_KEYS = frozenset({"deletehash", "deletehashes"})
+# Words a search leaves out: "delete my picture" is about deleting images.
+LITTLE_WORDS = frozenset({"a", "an", "the", "my", "your", "of", "to", "for", "from"})
+# People's words for what the catalog calls otherwise; each finds both.
+SYNONYMS = {
+    "picture": "image",
+    "photo": "image",
+    "post": "gallery",
+    "remove": "delete",
+    "user": "account",
+}
 
 # Who documents what, in words, for the source keys of catalog.yaml's meta.
 SOURCE_NAMES = {
@@ -30,10 +44,10 @@ SOURCE_NAMES = {
     "LCA_OLD": "LowCodeAPI",
     "LCA_SRV": "LowCodeAPI",
     "SEED": "LowCodeAPI",
-    "IPY": "imgurpython",
-    "PHP": "php-imgur-api-client",
-    "RS": "Imgurs (Rust)",
-    "USERSCRIPT": "a userscript",
+    "IPY": "other Imgur clients",
+    "PHP": "other Imgur clients",
+    "RS": "other Imgur clients",
+    "USERSCRIPT": "a script that reads the API",
 }
 
 
@@ -41,9 +55,11 @@ def matching(catalog: Catalog, words: Iterable[str]) -> list[Endpoint]:
     """Endpoints whose name, group, summary or path has every word.
 
     A word matches its singular and American spellings too (``favourites``
-    finds ``favorite``); a group named by the only word comes first.
+    finds ``favorite``), and the catalog's word for it (``photo`` finds
+    ``image``); little words (``my``, ``the``) are left out. A group named by
+    the only word comes first.
     """
-    words = [w.lower() for w in words]
+    words = _meaningful([w.lower() for w in words])
     found = [e for e in catalog if all(_mentions(e, word) for word in words)]
     named = {form for word in words[:1] for form in _forms(word)}
     first = [e for e in found if len(words) == 1 and e.group in named]
@@ -51,11 +67,33 @@ def matching(catalog: Catalog, words: Iterable[str]) -> list[Endpoint]:
 
 
 def _mentions(endpoint: Endpoint, word: str) -> bool:
+    """Whether a word of the endpoint's text starts with a form of `word`."""
+    forms = tuple(_forms(word))
+    return any(token.startswith(forms) for token in _words_of(endpoint))
+
+
+def _words_of(endpoint: Endpoint) -> list[str]:
+    """The words of the name, summary and path; `{imageDeleteHash}` is one."""
     text = " ".join((endpoint.name, endpoint.summary, endpoint.path)).lower()
-    return any(form in text for form in _forms(word))
+    return [word for word in WORD.findall(text) if word not in NAMES_OF_KEYS]
+
+
+def _meaningful(words: list[str]) -> list[str]:
+    """The words without the little ones, unless nothing else is left."""
+    kept = [word for word in words if word not in LITTLE_WORDS]
+    return kept or words
 
 
 def _forms(word: str) -> set[str]:
+    """`word` and its synonym as the catalog may write them."""
+    forms = _spellings(word)
+    for form in list(forms):
+        if form in SYNONYMS:
+            forms |= _spellings(SYNONYMS[form])
+    return forms
+
+
+def _spellings(word: str) -> set[str]:
     """`word`, spelled the American way, in the singular too."""
     for british, american in SPELLINGS.items():
         word = word.replace(british, american)
@@ -77,11 +115,12 @@ def endpoint_list(endpoints: list[Endpoint]) -> str:
     by_group: dict[str, list[Endpoint]] = {}
     for endpoint in endpoints:
         by_group.setdefault(endpoint.group, []).append(endpoint)
+    width = max((len(endpoint.name) for endpoint in endpoints), default=0)
     for group, members in by_group.items():
         lines.append(f"{group} ({len(members)})")
         for endpoint in members:
             summary = shortened(endpoint.summary, 44)
-            lines.append(f"  {endpoint.name:<34} {endpoint.method:<6} {summary}")
+            lines.append(f"  {endpoint.name:<{width}}  {endpoint.method:<6} {summary}")
         lines.append("")
     count = len(endpoints)
     lines.append(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from runner.arguments import prepare_arguments, require_values
+from runner.arguments import prepare_arguments, require_values, saved_null
 from runner.errors import (
     ConfigError,
     ExpectationFailed,
@@ -23,6 +23,7 @@ from runner.errors import (
 )
 from runner.expectations import failed_expectation, truthy
 from runner.export import as_rows, export_text, write_export
+from runner.known import secret_args
 from runner.pages import fetch_pages
 from runner.playbook import OnError, Playbook, Step
 from runner.redact import Redactor
@@ -38,6 +39,7 @@ from runner.results import (
 )
 from runner.retry import NO_RETRY, Retry
 from runner.templating import (
+    NULL_IN_TEXT,
     compile_expression,
     loop_items,
     parse_template,
@@ -258,7 +260,7 @@ class Executor:
         The items are in the report from the start: a deletehash in one that
         is never sent (the loop stops, `when` skips it) is never learned else.
         """
-        secret = _secret_args(step)
+        secret = secret_args(step)
         if not secret:
             return
         for item in items:
@@ -539,6 +541,9 @@ class Executor:
         if not isinstance(error, TemplateError):
             return str(error)
         reason = self._missing_step(error.expression)
+        if reason is None and error.reason == NULL_IN_TEXT:
+            origin = saved_null(f"{{{{ {error.expression} }}}}", self.playbook)
+            return f"template {error}" + (f": {origin}" if origin else "")
         if reason is None:
             return f"template {error}"
         return f"template {{{{ {error.expression} }}}} has no value: {reason}"
@@ -589,15 +594,6 @@ def _when_reads_item(step: Step) -> bool:
     if step.when is None:
         return False
     return any(path[0] == step.as_name for path in step.when.root_paths())
-
-
-def _secret_args(step: Step) -> dict[str, Any]:
-    """The step's arguments that go to parameters the catalog marks secret."""
-    return {
-        name: value
-        for name, value in step.args.items()
-        if (param := step.endpoint.param(name)) is not None and param.secret
-    }
 
 
 def _read_from_item(args: Mapping[str, Any], name: str, item: Any) -> dict[str, Any]:

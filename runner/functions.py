@@ -19,7 +19,8 @@ class PlaybookFunctions(functions.Functions):
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise jmespath.exceptions.JMESPathError(
-                f"to_epoch() needs a date like 2024-05-01 or 2024-05-01T10:00, "
+                "to_epoch() needs a date like 2024-05-01 or 2024-05-01T10:00 "
+                "(read as UTC unless it gives a zone: 2024-05-01T10:00+02:00), "
                 f"not {text!r}"
             ) from None
         if moment.tzinfo is None:

@@ -8,11 +8,16 @@ an Unknown wherever a value waits for the run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from runner.errors import TemplateError
 from runner.templating import Expression, Template, loop_items, parse_template
+from runner.transports import Call
+
+if TYPE_CHECKING:  # the playbook's checks read this module
+    from runner.playbook import Playbook, Step
 
 KNOWN_ROOTS = frozenset({"vars", "inputs"})
 # Items of a known list rendered one by one before a run; enough for any typo.
@@ -66,6 +71,66 @@ def known_items(base: Mapping[str, Any], for_each: Any) -> list[Any] | None:
     """
     values = render_known(for_each, base)
     return None if has_unknown(values) else loop_items(values)
+
+
+def known_secrets(playbook: Playbook) -> set[str]:
+    """Every value a secret parameter is given that is known before the run.
+
+    A deletehash in vars may show in an earlier step's title or failed
+    `expect` before the call that sends it: it is masked from the start.
+    """
+    base = known_base(playbook.vars, playbook.inputs)
+    found: set[str] = set()
+    for step in playbook.steps:
+        args = secret_args(step)
+        if args:
+            found.update(_step_secrets(step, args, base))
+    return found
+
+
+def secret_args(step: Step) -> dict[str, Any]:
+    """The step's arguments that go to parameters the catalog marks secret."""
+    return {
+        name: value
+        for name, value in step.args.items()
+        if (param := step.endpoint.param(name)) is not None and param.secret
+    }
+
+
+def _step_secrets(
+    step: Step, args: Mapping[str, Any], base: Mapping[str, Any]
+) -> Iterator[str]:
+    """Read as the transport reads them: a list's items, a comma-list's parts."""
+    for scope in _every_scope(step, base):
+        try:
+            rendered = render_known(dict(args), scope)
+        except TemplateError:
+            continue  # the checks say why; nothing of it is sent
+        yield from Call(step.endpoint, _known_parts(rendered)).secrets()
+
+
+def _every_scope(step: Step, base: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each call's scope; a loop over what a response lists gives vars only."""
+    if step.for_each is None:
+        return [dict(base)]
+    try:
+        items = known_items(base, step.for_each)
+    except TemplateError:
+        items = None
+    if items is None:
+        return [dict(base)]
+    return [{**base, step.as_name: item} for item in items]
+
+
+def _known_parts(value: Any) -> Any:
+    """`value` with None wherever it waits for the run."""
+    if isinstance(value, Unknown | PartlyKnown):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _known_parts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_known_parts(item) for item in value]
+    return value
 
 
 def render_known(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+from urllib.parse import urlsplit
 
 from runner.errors import ConfigError
 from runner.ratelimit import TOO_MANY_REQUESTS
@@ -23,6 +24,9 @@ from runner.transports import Call, FileUpload, Transport, fill_path, wire_text
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = 404
+UNAUTHORIZED = 401
+# LowCodeAPI serves each provider under its own name: Imgur under /imgur.
+PROVIDER_PATH = "/imgur"
 NO_ROUTE = (
     "LowCodeAPI has no route for this call in the new or the old URL format "
     "(is --base-url right?)"
@@ -77,6 +81,17 @@ class LowCodeApiTransport(Transport):
         self.proven: dict[str, str] = {}  # endpoint name -> format of its route
 
     def send(self, call: Call) -> Reply:
+        reply = self._send_routes(call)
+        if reply.status in (UNAUTHORIZED, NOT_FOUND) and not _provider_path(
+            self.base_url
+        ):
+            reply.hint = (
+                f"LowCodeAPI serves Imgur under {PROVIDER_PATH}, and --base-url "
+                f"{self.base_url} does not end with it"
+            )
+        return reply
+
+    def _send_routes(self, call: Call) -> Reply:
         self._keep_secrets(call)
         if call.endpoint.lowcodeapi is None:
             raise ConfigError(f"LowCodeAPI does not offer `{call.endpoint.name}`")
@@ -157,6 +172,10 @@ class LowCodeApiTransport(Transport):
             else:
                 body[wire] = value
         return body
+
+
+def _provider_path(base_url: str) -> bool:
+    return urlsplit(base_url).path.rstrip("/").endswith(PROVIDER_PATH)
 
 
 def routing_shown(status: int, body: Any) -> Routing:

@@ -38,6 +38,8 @@ class PlannedRequest:
     args: dict[str, Any]
     sent: bool
     notes: list[str] = field(default_factory=list)
+    # It stands for as many requests as a response lists items or pages.
+    repeats: bool = False
     error: str | None = None  # why a read that was sent failed
 
 
@@ -177,7 +179,11 @@ class Planner(Executor):
                 f"destructive: {step.endpoint.destructive}; the run needs "
                 "`allow_destructive: true` on the step and --allow-destructive"
             )
-        index = self._record.index if isinstance(self._record, ItemResult) else None
+        record = self._record
+        index = record.index if isinstance(record, ItemResult) else None
+        unknown_item = isinstance(record, ItemResult) and isinstance(
+            record.item, Unknown
+        )
         return PlannedRequest(
             step=step.id,
             index=index,
@@ -186,6 +192,7 @@ class Planner(Executor):
             args=_shown_args(step.endpoint, args),
             sent=sent,
             notes=notes,
+            repeats=unknown_item or (step.pages is not None and not sent),
         )
 
 

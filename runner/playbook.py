@@ -16,7 +16,7 @@ import yaml
 
 from runner.catalog import Catalog, Endpoint, load_catalog
 from runner.checks import Checker
-from runner.datafiles import load_data, load_vars_file
+from runner.datafiles import input_files, load_data, load_vars_file
 from runner.errors import InvalidPlaybook, Problem
 from runner.export import Export
 from runner.loader import (
@@ -84,6 +84,8 @@ class Playbook:
     steps: tuple[Step, ...]
     inputs: Mapping[str, Any] = field(default_factory=dict)
     on_error: OnError = OnError.STOP
+    # The files `inputs:` reads, with what names each (see datafiles.input_files).
+    input_files: Mapping[Path, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:
@@ -303,6 +305,7 @@ def build_playbook(
         steps=steps,
         inputs=dict(inputs or {}),
         on_error=OnError(data.get("on_error", OnError.STOP)),
+        input_files=input_files(document, dict(inputs or {})),
     )
 
 
@@ -326,7 +329,9 @@ def _build_step(
         pages=Pages.parse(raw["pages"]) if "pages" in raw else None,
         retry=_retry(raw.get("retry")),
         on_error=OnError(on_error) if on_error else None,
-        export=_export(raw.get("export")),
+        export=_export(
+            raw.get("export"), document.line(("steps", index, "export", "to"))
+        ),
     )
 
 
@@ -349,7 +354,7 @@ def _retry(raw: Mapping[str, Any] | None) -> Retry:
     return Retry(**given, until=_expression(raw.get("until")))
 
 
-def _export(raw: Mapping[str, Any] | None) -> Export | None:
+def _export(raw: Mapping[str, Any] | None, line: int | None) -> Export | None:
     if raw is None:
         return None
     columns = raw.get("columns")
@@ -360,4 +365,5 @@ def _export(raw: Mapping[str, Any] | None) -> Export | None:
         rows=compile_expression(raw["rows"]),
         columns=tuple(columns) if columns else None,
         format=fmt,
+        line=line,
     )

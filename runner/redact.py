@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ SECRET_QUERY = frozenset({"api_token", "client_id", "client_secret", "access_tok
 MIN_SECRET_LENGTH = 4
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every key, each time a report is written
 def is_secret_field(name: object) -> bool:
     """Whether a field called `name` holds a secret, however it is spelt."""
     words = str(name).lower().replace("_", "").replace("-", "")

@@ -30,6 +30,7 @@ class Reply:
     json: bool = True
     content_type: str | None = None
     problem: str | None = None  # what the transport knows of a failure
+    hint: str | None = None  # what may fix a failure, added to its message
 
     def document(self) -> dict[str, Any]:
         """The body as JMESPath sees it, with HTTP status and headers added."""
@@ -86,6 +87,8 @@ def reply_error(reply: Reply) -> ApiError | None:
     resets = limit_resets(reply.headers) if status == TOO_MANY_REQUESTS else None
     if resets:
         message += f"; {resets}"
+    if reply.hint:
+        message += f"; {reply.hint}"
     return ApiError(
         f"{reply.method} {reply.url} failed with HTTP {status}: {message}",
         http_status=status,

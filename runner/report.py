@@ -85,19 +85,21 @@ def _counts(records: list[Any]) -> dict[str, int]:
     return counts
 
 
-def write_report(path: Path, result: RunResult, redactor: Redactor) -> None:
+def write_report(
+    path: Path, result: RunResult, redactor: Redactor, *, durable: bool = True
+) -> None:
     """Write the report atomically (it is rewritten as the run goes).
 
     A value JSON cannot hold is written as its text; if the values still
     cannot be written, the report is written without them rather than not
-    at all.
+    at all. See `write_text_atomic` for `durable`.
     """
     try:
         text = _json(report_data(result, redactor))
     except (RecursionError, ValueError, TypeError) as error:
         logger.warning("the report leaves out saved values: %s", error)
         text = _json(report_data(result, redactor, values=False))
-    write_text_atomic(path, text + "\n")
+    write_text_atomic(path, text + "\n", durable=durable)
 
 
 def _json(data: dict[str, Any]) -> str:

@@ -19,6 +19,8 @@ from dotenv import dotenv_values
 
 from runner.errors import ConfigError, InvalidPlaybook, Problem, RunInterrupted
 from runner.executor import Executor, Observer, Sender
+from runner.export import export_paths, overwrite_problems, replaced_file
+from runner.known import known_secrets
 from runner.loader import not_utf8
 from runner.plan import Plan, Planner
 from runner.playbook import Playbook, load_playbook
@@ -41,7 +43,7 @@ logger = logging.getLogger(__name__)
 REPORT_INTERVAL = 1.0
 # Before a write request the report is rewritten too, so that a run killed
 # mid-request shows it under way; but never more than this share of the time.
-WRITE_REQUEST_SHARE = 0.1
+WRITE_REQUEST_SHARE = 0.25
 
 
 @dataclass
@@ -114,6 +116,14 @@ def _dotenv(path: Path) -> dict[str, str]:
             len(lines.messages),
             lines.messages[0],
         )
+    bare = [name for name, value in read.items() if value is None]
+    if bare:
+        logger.warning(
+            "%s: %s has no value and was skipped; write %s=value",
+            path,
+            ", ".join(bare),
+            bare[0],
+        )
     return {k: v for k, v in read.items() if v is not None}
 
 
@@ -150,6 +160,9 @@ def check(request: RunRequest, *, planning: bool = False) -> Playbook:
         allow_destructive=request.allow_destructive,
         planning=planning,
     )
+    overwrites = overwrite_problems(playbook, kept_files(playbook, request.vars_file))
+    if overwrites:
+        raise InvalidPlaybook(overwrites)
     if request.target is not None:
         if request.base_url is not None:
             check_base_url(request.target, request.base_url)
@@ -184,11 +197,16 @@ def run(
     if request.target is None:
         raise ConfigError("choose a target: --target imgur, lowcodeapi or sandbox")
     playbook = check(request)
+    if request.report is not None:
+        _keeps_files(request.report, playbook, request.vars_file)
     _writable(request.report or DEFAULT_REPORT_FOLDER / "report.json")
     credentials = Credentials.from_env(request.env)
     redactor = redactor or Redactor()  # open_transport teaches it the credentials
     secrets = _secrets(playbook, request.env, redactor)
-    writer = ReportWriter(request.report, redactor, interval=REPORT_INTERVAL)
+    learn_known_secrets(playbook, redactor)
+    writer = ReportWriter(
+        request.report, redactor, interval=REPORT_INTERVAL, share=WRITE_REQUEST_SHARE
+    )
 
     def executor_for(sender: Sender) -> Executor:
         return Executor(
@@ -262,6 +280,7 @@ def plan(
     """
     playbook = check(request, planning=True)
     redactor = redactor or Redactor()
+    learn_known_secrets(playbook, redactor)
     known = [name for name in playbook.secrets if request.env.get(name)]
     secrets = {name: request.env[name] for name in known}
     for name, value in secrets.items():
@@ -274,6 +293,30 @@ def plan(
     credentials = Credentials.from_env(request.env)
     with open_transport(request.target, credentials, redactor, request.base_url) as t:
         return Planner(playbook, t, secrets=secrets, redactor=redactor).plan()
+
+
+def kept_files(playbook: Playbook, vars_file: Path | None) -> dict[Path, str]:
+    """The files a run reads, in words: no export or report may replace one."""
+    kept = {playbook.path: "the playbook itself"}
+    if vars_file is not None:
+        kept[vars_file] = "the --vars-file"
+    for path, label in playbook.input_files.items():
+        kept[path] = f"the file {label} reads"
+    return kept
+
+
+def _keeps_files(report: Path, playbook: Playbook, vars_file: Path | None) -> None:
+    """Refuse a report that would replace a file the run reads or writes.
+
+    Raises:
+        ConfigError: naming the file it would replace.
+    """
+    kept = kept_files(playbook, vars_file)
+    for step_id, _, path in export_paths(playbook):
+        kept[path] = f"the file step `{step_id}` exports to"
+    replaced = replaced_file(report, kept)
+    if replaced is not None:
+        raise ConfigError(_unwritable(report, f"it is {replaced}"))
 
 
 def _writable(report: Path) -> None:
@@ -333,6 +376,16 @@ def _require_secrets(playbook: Playbook, env: Mapping[str, str]) -> None:
         require_maskable(name, env[name])
 
 
+def learn_known_secrets(playbook: Playbook, redactor: Redactor) -> None:
+    """Mask from the start what secret parameters get from vars and inputs.
+
+    The executor learns a call's secrets as it sends them; one used in an
+    earlier step (a title, a failed `expect`) would show until then.
+    """
+    for value in known_secrets(playbook):
+        redactor.add(value)
+
+
 def _secrets(
     playbook: Playbook, env: Mapping[str, str], redactor: Redactor
 ) -> dict[str, str]:
@@ -390,7 +443,9 @@ class ReportWriter:
         if call.endpoint.method == "GET":
             self._write_if_due(run)
         elif self.spent <= self.share * (self.clock() - self.started + self.interval):
-            self.write(run)
+            # A killed process's writes are kept by the system: no need to
+            # wait for the disk, which costs more than the write itself.
+            self.write(run, durable=False)
         else:
             self._write_if_due(run)
 
@@ -398,9 +453,9 @@ class ReportWriter:
         if self.clock() - self.written >= self.interval:
             self.write(run)
 
-    def write(self, run: RunResult) -> None:
+    def write(self, run: RunResult, *, durable: bool = True) -> None:
         began = self.clock()
-        write_report(self.path_for(run), run, self.redactor)
+        write_report(self.path_for(run), run, self.redactor, durable=durable)
         self.written = self.clock()
         self.spent += self.written - began
 

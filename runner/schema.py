@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -18,6 +19,8 @@ from runner.loader import Document, Where
 from runner.wording import shown
 
 IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]*$"
+# Text YAML reads as itself inside [...]: no quotes needed.
+PLAIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 TEMPLATE = "\\{\\{"
 STEP = "<step>"  # a whole step; no key can have this name
 DEFINITIONS = "#/definitions/"
@@ -29,9 +32,59 @@ TYPE_HINTS = {
     "indented under `steps:`",
     "steps": "list the steps under it, each starting with `- id: NAME` "
     "and a `call:` line below it",
+    STEP: "write the step as `key: value` lines: `- id: NAME`, then "
+    "`call: ENDPOINT` indented below it",
 }
 NAME_HINT = "use letters, digits and _ only, starting with a letter"
-ITEM_NOUNS = {"steps": "step"}
+# A value to show in a fix, by the key it is written after.
+EXAMPLES = {
+    "version": "1",
+    "id": "step1",
+    "call": "account.get",
+    "as": "photo",
+    "name": "tidy_album",
+    "attempts": "3",
+    "delay": "2",
+    "backoff": "2",
+    "max_delay": "60",
+    "status": "200",
+    "that": '["data.id != null"]',
+    "when": "\"item.reason == 'spam'\"",
+    "until": "data.in_gallery",
+    "for_each": '"{{ inputs.people }}"',
+    "pages": "all",
+    "to": "exports/rows.csv",
+    "rows": "items",
+    "columns": "[id, title]",
+    "file": "people.csv",
+    "files": '"photos/*.jpg"',
+    "delimiter": '";"',
+    "with": "{username: me}",
+    "save": "{album_id: data.id}",
+    "expect": "{status: 200}",
+    "retry": "{attempts: 5, delay: 2}",
+    "export": "{to: exports/rows.csv, rows: items}",
+    "vars": "{title: Holiday}",
+    "inputs": "{people: people.csv}",
+    "secrets": "[IMGUR_ACCESS_TOKEN]",
+}
+# The same for one item of a list.
+ITEM_EXAMPLES = {
+    "that": '"data.id != null"',
+    "secrets": "IMGUR_ACCESS_TOKEN",
+    "columns": "id",
+    "status": "200",
+}
+EXPRESSION_EXAMPLE = "data.id"
+# Where a fix for a missing key says more than `add key: example`.
+REQUIRED_FIXES = {
+    "version": "add `version: 1` as the first line",
+    "call": "add `call: ENDPOINT`, such as `call: account.get` "
+    "(`imgur-playbook endpoints` lists them)",
+    "steps": "add `steps:` and list the steps under it, each starting with "
+    "`- id: NAME` and a `call:` line below it",
+}
+ITEM_NOUNS = {"steps": "step", "columns": "column"}
 TYPE_WORDS = {  # each type in words, alone and in the plural
     "object": ("a mapping (key: value lines)", "mappings"),
     "array": ("a list", "lists"),
@@ -218,8 +271,11 @@ def _bad_name(error: ValidationError) -> tuple[str, str | None]:
 
 
 def _required(error: ValidationError) -> tuple[str, str | None]:
-    missing = _missing(error)
-    return f"`{missing}` is missing{_in(_field_name(error))}", f"add `{missing}:`"
+    missing = str(_missing(error))
+    example = EXAMPLES.get(missing)
+    hint = f"add `{missing}: {example}`" if example else f"add `{missing}:` and a value"
+    hint = REQUIRED_FIXES.get(missing, hint)
+    return f"`{missing}` is missing{_in(_field_name(error))}", hint
 
 
 def _wrong_type(error: ValidationError) -> tuple[str, str | None]:
@@ -229,7 +285,83 @@ def _wrong_type(error: ValidationError) -> tuple[str, str | None]:
     hint = TYPE_HINTS.get(field or "")
     if hint is None and error.instance is None and field and field != STEP:
         hint = f"write a value after `{field}:`, or remove the line"
-    return message, hint
+    return message, hint or _type_fix(error)
+
+
+def _type_fix(error: ValidationError) -> str | None:
+    """How to write the value as the kind wanted, from what was written."""
+    kinds = error.validator_value
+    wanted = set(kinds if isinstance(kinds, list) else [kinds])
+    value, field = error.instance, _field_name(error) or ""
+    if "array" in wanted and _is_scalar(value):
+        return f"write a list: `{_assign(error, f'[{_flow(value)}]')}`"
+    if "string" in wanted:
+        return _text_fix(error)
+    if "object" in wanted:
+        example = EXAMPLES.get(field)
+        if example:
+            return f"write `name: value` pairs, such as `{field}: {example}`"
+        return f"write `name: value` lines indented under `{field}:`"
+    if wanted & {"integer", "number"}:
+        example = str(value) if _is_number_text(value) else _example(error, "1")
+        return f"write a number without quotes, such as `{_assign(error, example)}`"
+    if "boolean" in wanted:
+        return f"write `{_assign(error, 'true')}` or `{_assign(error, 'false')}`"
+    return None
+
+
+def _text_fix(error: ValidationError) -> str:
+    """How to write text where a number, a list or a mapping is written."""
+    schema = _schema_of(error)
+    field = _field_name(error) or ""
+    if schema.get("pattern") == IDENTIFIER:
+        example = _assign(error, _example(error, "name1"))
+        return f"write a name that starts with a letter, such as `{example}`"
+    if schema == _resolved({"$ref": f"{DEFINITIONS}expression"}):
+        example = _assign(error, _example(error, EXPRESSION_EXAMPLE))
+        return f"write a JMESPath expression, such as `{example}`"
+    if _is_scalar(error.instance):
+        return f"put it in quotes: `{_assign(error, json.dumps(str(error.instance)))}`"
+    return f"write one line of text after `{field}:`"
+
+
+def _example(error: ValidationError, default: str | None = None) -> str | None:
+    """A value to show for the one at fault, by its key (in a list, its item)."""
+    last = error.absolute_path[-1] if error.absolute_path else None
+    examples = ITEM_EXAMPLES if isinstance(last, int) else EXAMPLES
+    return examples.get(_field_name(error) or "", default)
+
+
+def _assign(error: ValidationError, value: Any) -> str:
+    """How the value at fault is written: `key: value`, or in a list `value`."""
+    last = error.absolute_path[-1] if error.absolute_path else None
+    field = _field_name(error)
+    if isinstance(last, int) or field in (None, STEP):
+        return str(value)
+    return f"{field}: {value}"
+
+
+def _flow(value: Any) -> str:
+    """`value` as an item of a YAML `[...]` list: quoted where YAML needs it."""
+    text = _literal(value)
+    if isinstance(value, str) and not PLAIN_WORD.fullmatch(text):
+        return json.dumps(text)
+    return text
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _is_number_text(value: Any) -> bool:
+    """Whether `value` is a number written as text: "5"."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _wrong_constant(error: ValidationError) -> tuple[str, str | None]:
@@ -251,7 +383,10 @@ def _not_one_of(error: ValidationError) -> tuple[str, str | None]:
     allowed = [_literal(value) for value in values]
     value = shown(error.instance)
     close = difflib.get_close_matches(str(error.instance), allowed, n=1)
-    hint = f"did you mean `{close[0]}`?" if close else None
+    if close:
+        hint = f"did you mean `{close[0]}`?"
+    else:
+        hint = "write " + _either([f"`{_assign(error, a)}`" for a in allowed])
     return f"{_subject(error)} must be {_either(allowed)}, not {value}", hint
 
 
@@ -260,22 +395,46 @@ def _bad_pattern(error: ValidationError) -> tuple[str, str | None]:
     if error.validator_value == IDENTIFIER:
         return f"{value} is not a usable name", NAME_HINT
     if error.validator_value == TEMPLATE:
-        return f"{value} is not a {{{{ template }}}}", None
+        example = _example(error, '"{{ vars.NAME }}"')
+        hint = f"write a {{{{ template }}}}, such as `{_assign(error, example)}`"
+        return f"{value} is not a {{{{ template }}}}", hint
     return f"{value} is not written the way it must be", None
 
 
 def _too_few(error: ValidationError) -> tuple[str, str | None]:
     count = error.validator_value
-    noun = ITEM_NOUNS.get(_field_name(error) or "", "item")
+    field = _field_name(error) or ""
+    noun = ITEM_NOUNS.get(field, "item")
     words = f"one {noun}" if count == 1 else f"{count} {noun}s"
-    return f"{_subject(error)} needs at least {words}", None
+    example = EXAMPLES.get(field)
+    hint = TYPE_HINTS.get(field) or (
+        f"list {words}, such as `{field}: {example}`, or remove `{field}:`"
+        if example
+        else f"list {words} under `{field}:`, or remove `{field}:`"
+    )
+    return f"{_subject(error)} needs at least {words}", hint
 
 
 def _too_short(error: ValidationError) -> tuple[str, str | None]:
     count = error.validator_value
+    field = _field_name(error)
+    hint = f"write a value after `{field}:`, or remove the line"
+    example = _example(error)
+    if example:
+        hint = f"write a value, such as `{_assign(error, example)}`, or remove the line"
     if count == 1:
-        return f"{_subject(error)} cannot be empty", None
-    return f"{_subject(error)} needs at least {count} characters", None
+        return f"{_subject(error)} cannot be empty", hint
+    return f"{_subject(error)} needs at least {count} characters", hint
+
+
+def _too_long(error: ValidationError) -> tuple[str, str | None]:
+    count = error.validator_value
+    words = "one character" if count == 1 else f"at most {count} characters"
+    example = _example(error)
+    hint = f"write {words}"
+    if example:
+        hint = f"{hint}, such as `{_assign(error, example)}`"
+    return f"{_subject(error)} must be {words}, not {shown(error.instance)}", hint
 
 
 def _repeated(error: ValidationError) -> tuple[str, str | None]:
@@ -291,8 +450,20 @@ def _repeated(error: ValidationError) -> tuple[str, str | None]:
 
 
 def _out_of_range(error: ValidationError) -> tuple[str, str | None]:
-    span = _range(_schema_of(error))
-    return f"{_subject(error)} must be {span}, not {shown(error.instance)}", None
+    schema = _schema_of(error)
+    span = _range(schema)
+    example = _example(error)
+    example = example if _is_number_text(example) else _bound(schema)
+    hint = f"write {_type_words(schema.get('type'))} ({span})"
+    if example is not None:
+        hint = f"{hint}, such as `{_assign(error, example)}`"
+    return f"{_subject(error)} must be {span}, not {shown(error.instance)}", hint
+
+
+def _bound(schema: Mapping[str, Any]) -> str | None:
+    """A value the schema allows: its minimum, or else its maximum."""
+    bound = schema.get("minimum", schema.get("maximum"))
+    return None if bound is None else _literal(bound)
 
 
 def _no_choice(error: ValidationError) -> tuple[str, str | None]:
@@ -311,6 +482,7 @@ EXPLAIN = {
     "pattern": _bad_pattern,
     "minItems": _too_few,
     "minLength": _too_short,
+    "maxLength": _too_long,
     "uniqueItems": _repeated,
     "minimum": _out_of_range,
     "maximum": _out_of_range,
@@ -401,8 +573,28 @@ def _unknown_key(
     close = _closest_key(error, extra)
     known = ", ".join(_schema_of(error).get("properties", {}))
     hint = f"did you mean `{close}`?" if close else f"allowed: {known}"
+    home = _home_of(error, str(extra))
+    if home is not None:
+        hint = f"`{extra}` goes inside `{home}`: {home}: {_with_key(home, str(extra))}"
     message = f"unknown key `{_literal(extra)}`{_in(_field_name(error))}"
     return document.problem(where, message, step=step, hint=hint)
+
+
+def _home_of(error: ValidationError, extra: str) -> str | None:
+    """The key of this mapping whose own mapping has `extra`: `retry` for `until`."""
+    for name, schema in _schema_of(error).get("properties", {}).items():
+        if extra in _resolved(schema).get("properties", {}):
+            return str(name)
+    return None
+
+
+def _with_key(home: str, key: str) -> str:
+    """The example of `home` with `key: ...` in it: {attempts: 5, until: ...}."""
+    example = EXAMPLES.get(home, "{}")
+    if f"{key}:" in example:
+        return example
+    inner = example.strip("{}")
+    return f"{{{inner}, {key}: ...}}" if inner else f"{{{key}: ...}}"
 
 
 def _called(error: ValidationError, catalog: Catalog | None) -> Endpoint | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
@@ -103,6 +103,14 @@ class Expression:
                 if missing is not None:
                     raise TemplateError(self.source, _undefined(missing))
         return value
+
+    def row_keys(self, named: Mapping[str, Sequence[str]]) -> tuple[str, ...] | None:
+        """The keys of each row the expression gives, if the text tells them.
+
+        `{id: id, title: title}` at its end names them; a name in `named`
+        (a save, a loop's `items`) has the keys given there. Else None.
+        """
+        return _row_keys(self.tree, named, None)
 
     def known_calls(self, scope: Mapping[str, Any]) -> list[Expression]:
         """Function calls whose arguments read only what `scope` has (or nothing).
@@ -227,12 +235,15 @@ class Template:
         return "".join(_as_text(part, context) for part in self.parts)
 
 
+NULL_IN_TEXT = "is null and cannot be put in text"
+
+
 def _as_text(part: str | Expression, context: Mapping[str, Any]) -> str:
     if isinstance(part, str):
         return part
     value = part.resolve(context)
     if value is None:
-        raise TemplateError(part.source, "is null and cannot be put in text")
+        raise TemplateError(part.source, NULL_IN_TEXT)
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
@@ -428,6 +439,36 @@ def _reads_only(node: dict[str, Any], roots: set[str]) -> bool:
     if kind == "expref":
         return True  # read from each element of a list given beside it
     return all(_reads_only(child, roots) for child in _subnodes(node))
+
+
+# Functions whose result holds rows of their first argument, keys unchanged.
+ROW_KEEPING = frozenset({"sort_by", "reverse", "max_by", "min_by"})
+
+
+def _row_keys(
+    node: dict[str, Any],
+    named: Mapping[str, Sequence[str]],
+    current: tuple[str, ...] | None,
+) -> tuple[str, ...] | None:
+    """The keys of the rows `node` gives; `current` is those of `@`."""
+    kind = node["type"]
+    children = _subnodes(node)
+    if kind == "multi_select_dict":
+        return tuple(str(pair["value"]) for pair in children)
+    if kind == "field":
+        keys = named.get(node["value"])
+        return None if keys is None else tuple(keys)
+    if kind in ("identity", "current"):
+        return current
+    if kind in ("projection", "filter_projection", "pipe"):
+        # The right side is read from each row (or the whole) the left gives.
+        return _row_keys(children[1], {}, _row_keys(children[0], named, current))
+    if kind == "subexpression":
+        return _row_keys(children[-1], {}, None)
+    keeps = kind == "function_expression" and node["value"] in ROW_KEEPING
+    if (kind == "index_expression" or keeps) and children:
+        return _row_keys(children[0], named, current)
+    return None
 
 
 def _root_paths(node: dict[str, Any]) -> Iterator[tuple[str, ...]]:

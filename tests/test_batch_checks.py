@@ -303,3 +303,77 @@ def test_until_on_a_write_names_a_read_of_its_own_group(
 
     hints = [p.hint or "" for p in caught.value.problems if "`until`" in p.message]
     assert len(hints) == 1 and reader in hints[0], hints
+
+
+@pytest.mark.parametrize(
+    ("step", "message", "hint"),
+    [
+        (
+            "    save: {favourites: 'data[*].{id: id, title: title, link: link}'}\n"
+            "    export: {to: f.csv, rows: favourites, columns: [id, titel, link]}\n",
+            "export column `titel` is not a field of the rows (they have id, "
+            "title, link), so it would be written empty",
+            "did you mean `title`?",
+        ),
+        (
+            "    save: {all: data}\n"
+            "    export: {to: f.csv, rows: 'all[*].{id: id, title: title}', "
+            "columns: [id, link]}\n",
+            "export column `link` is not a field of the rows (they have id, "
+            "title), so it would be written empty",
+            "choose columns among id, title",
+        ),
+        (
+            "    for_each: '{{ vars.users }}'\n"
+            "    save: {username: data.url, bio: data.bio}\n"
+            "    export: {to: f.csv, rows: items, columns: [username, bios]}\n",
+            "export column `bios` is not a field of the rows (they have "
+            "username, bio), so it would be written empty",
+            "did you mean `bio`?",
+        ),
+        (
+            "    for_each: '{{ vars.users }}'\n"
+            "    export: {to: f.csv, rows: items, columns: [username]}\n",
+            "export column `username` would be empty: the rows have no fields",
+            "add `username: <JMESPath>` under this step's `save:`",
+        ),
+    ],
+    ids=["save-of-a-hash", "rows-of-a-hash", "loop-items", "loop-saving-nothing"],
+)
+def test_an_export_column_the_rows_lack_is_refused(
+    write_playbook: WritePlaybook, step: str, message: str, hint: str
+) -> None:
+    path = write_playbook(
+        f"{HEADER}  - id: a\n    call: account.get\n    with: {{username: me}}\n{step}"
+    )
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(path)
+
+    [problem] = caught.value.problems
+    assert (problem.message, problem.hint) == (message, hint)
+    assert problem.line == len(path.read_text().splitlines())
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "    save: {favourites: data}\n"
+        "    export: {to: f.csv, rows: favourites, columns: [id, titel]}\n",
+        "    save: {favourites: 'data[*].{id: id, title: title}'}\n"
+        "    export: {to: f.csv, rows: 'favourites[*].id', columns: [anything]}\n",
+        "    save: {favourites: 'data[*].{id: id}'}\n"
+        "    export: {to: f.csv, rows: 'inputs.people', columns: [anything]}\n",
+    ],
+    ids=["fields-from-the-response", "rows-of-single-values", "rows-from-the-run"],
+)
+def test_export_columns_the_playbook_cannot_tell_are_left_to_the_run(
+    write_playbook: WritePlaybook, step: str
+) -> None:
+    path = write_playbook(
+        "version: 1\ninputs: {people: people.csv}\nsteps:\n"
+        "  - id: a\n    call: account.get\n"
+        f"    with: {{username: me}}\n{step}"
+    )
+    (path.parent / "people.csv").write_text("username\nbob\n")
+
+    assert load_playbook(path).steps[0].export is not None

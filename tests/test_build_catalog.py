@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # Beside the checkout on the machines where the reference is written; a clone
@@ -71,3 +72,48 @@ def test_a_field_named_like_a_path_parameter_stops_the_build() -> None:
 def test_a_summary_that_is_markup_stops_the_build(text: str) -> None:
     with pytest.raises(SystemExit, match="is no summary; see SUMMARIES"):
         TOOL.summary(raw_endpoint(full_description=text))
+
+
+def reference_notes() -> list[str]:
+    """Every note of the reference: the endpoints' and their parameters'."""
+    reference = yaml.safe_load(TOOL.REFERENCE.read_text(encoding="utf-8"))
+    notes: list[str] = []
+    for raw in reference["endpoints"]:
+        body = raw.get("body") or {}
+        fields = raw["path_params"] + raw["query_params"] + body.get("fields", [])
+        notes += raw.get("notes") or []
+        notes += [field["notes"] for field in fields if field.get("notes")]
+    return notes
+
+
+def test_a_note_naming_a_source_stops_the_build_until_it_is_in_plain_words() -> None:
+    with pytest.raises(SystemExit, match="names a source; add it to plain_words"):
+        TOOL.plain("Postman sends Bearer here.")
+    assert TOOL.plain("Only the owner may remove the item.") == (
+        "Only the owner may remove the item."
+    )
+
+
+def test_no_note_of_the_catalog_names_a_source() -> None:
+    catalog = yaml.safe_load((ROOT / "runner" / "catalog.yaml").read_text("utf-8"))
+    texts = [
+        text
+        for entry in catalog["endpoints"]
+        for text in [
+            *entry.get("notes", []),
+            *(param.get("description", "") for param in entry["params"]),
+        ]
+    ]
+    assert [text for text in texts if TOOL.SOURCE_WORDS.search(text)] == []
+
+
+def test_a_note_saying_a_fact_is_unconfirmed_still_says_so() -> None:
+    unconfirmed = [note for note in reference_notes() if "unconfirmed" in note]
+
+    plain = [TOOL.plain(note) for note in unconfirmed]
+
+    assert unconfirmed and all(text and "confirmed" in text for text in plain), plain
+
+
+def test_every_plain_rewrite_is_of_a_note_the_reference_has() -> None:
+    assert set(TOOL.plain_words()) <= set(reference_notes())

@@ -269,3 +269,135 @@ def test_vars_cannot_hold_templates(write_playbook: WritePlaybook) -> None:
     [problem] = problems_of(path)
     assert problem.line == 3
     assert "plain values" in problem.message
+
+
+STEP = "  - id: a\n    call: account.get\n    with: {username: me}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "fix"),
+    [
+        (
+            "steps:\n" + STEP,
+            "`version` is missing at the top of the playbook",
+            "add `version: 1` as the first line",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    until: data.in_gallery\n",
+            "unknown key `until` in this step",
+            "`until` goes inside `retry`: retry: {attempts: 5, delay: 2, until: ...}",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    expect: {that: data.id != null}\n",
+            '`that` must be a list, not "data.id != null"',
+            'write a list: `that: ["data.id != null"]`',
+        ),
+        (
+            "version: 1\nsteps:\n  - id: 1\n    call: account.get\n"
+            "    with: {username: me}\n",
+            "`id` must be text, not 1",
+            "write a name that starts with a letter, such as `id: step1`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    on_error: skip\n",
+            '`on_error` must be stop or continue, not "skip"',
+            "write `on_error: stop` or `on_error: continue`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    retry: {attempts: 0}\n",
+            "`attempts` must be from 1 to 100, not 0",
+            "write a whole number (from 1 to 100), such as `attempts: 3`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    expect: {status: [200, 99]}\n",
+            "item 2 of `status` must be from 100 to 599, not 99",
+            "write a whole number (from 100 to 599), such as `200`",
+        ),
+        (
+            "version: 1\nsteps:\n  - id: a\n    with: {username: me}\n",
+            "`call` is missing in this step",
+            "add `call: ENDPOINT`, such as `call: account.get` "
+            "(`imgur-playbook endpoints` lists them)",
+        ),
+        (
+            "version: 1\nsecrets: IMGUR_TOKEN\nsteps:\n" + STEP,
+            '`secrets` must be a list, not "IMGUR_TOKEN"',
+            "write a list: `secrets: [IMGUR_TOKEN]`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    retry: yes\n",
+            '`retry` must be a mapping (key: value lines), not "yes"',
+            "write `name: value` pairs, such as `retry: {attempts: 5, delay: 2}`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    description: 5\n",
+            "`description` must be text, not 5",
+            'put it in quotes: `description: "5"`',
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    save: {n: 5}\n",
+            "`n` must be text, not 5",
+            "write a JMESPath expression, such as `n: data.id`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    retry: {attempts: '3'}\n",
+            '`attempts` must be a whole number, not "3"',
+            "write a number without quotes, such as `attempts: 3`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    retry: {attempts: 3, jitter: 2}\n",
+            "`jitter` must be true or false, not 2",
+            "write `jitter: true` or `jitter: false`",
+        ),
+        (
+            "version: 1\ninputs: {a: {file: a.csv, delimiter: ';;'}}\nsteps:\n" + STEP,
+            '`delimiter` must be one character, not ";;"',
+            'write one character, such as `delimiter: ";"`',
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    save: {d: data}\n"
+            "    export: {to: '', rows: d}\n",
+            "`to` cannot be empty",
+            "write a value, such as `to: exports/rows.csv`, or remove the line",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    save: {d: data}\n"
+            "    export: {to: a.csv, rows: d, columns: []}\n",
+            "`columns` needs at least one column",
+            "list one column, such as `columns: [id, title]`, or remove `columns:`",
+        ),
+        (
+            "version: 1\nsteps:\n" + STEP + "    for_each: inputs.people\n",
+            '`for_each` "inputs.people" is not a {{ template }}',
+            'write a {{ template }}, such as `for_each: "{{ inputs.people }}"`',
+        ),
+    ],
+    ids=[
+        "missing-version",
+        "until-beside-retry",
+        "that-not-a-list",
+        "id-a-number",
+        "enum",
+        "minimum",
+        "minimum-in-a-list",
+        "missing-call",
+        "secrets-not-a-list",
+        "retry-not-a-mapping",
+        "text-not-a-number",
+        "expression-not-a-number",
+        "number-in-quotes",
+        "boolean",
+        "max-length",
+        "min-length",
+        "min-items",
+        "pattern",
+    ],
+)
+def test_a_schema_mistake_says_how_to_fix_it(
+    write_playbook: WritePlaybook, text: str, message: str, fix: str
+) -> None:
+    problems = [
+        p for p in problems_of(write_playbook(text)) if "format of ''" not in p.message
+    ]
+
+    assert [(p.message, p.hint) for p in problems] == [(message, fix)]

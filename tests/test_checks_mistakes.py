@@ -76,7 +76,8 @@ def loaded(path: Path) -> Playbook:
             "    with: {imageDeleteHash: '{{ item.deletehash }}', "
             "title: '{{ to_epoch(item.title) }}'}\n",
             "{{ to_epoch(item.title) }} could not be worked out: to_epoch() needs "
-            "a date like 2024-05-01 or 2024-05-01T10:00, not 'ok' for item 1 "
+            "a date like 2024-05-01 or 2024-05-01T10:00 (read as UTC unless it "
+            "gives a zone: 2024-05-01T10:00+02:00), not 'ok' for item 1 "
             '({"deletehash": "***", "title": "ok"})',
             None,
         ),
@@ -203,7 +204,9 @@ def test_an_item_read_by_the_wrong_name_says_what_the_loop_calls_it(
             "    when: 'item < to_epoch(vars.before)'\n",
             {"before": "01/02/2021"},
             "when `item < to_epoch(vars.before)`: to_epoch() needs a date like "
-            "2024-05-01 or 2024-05-01T10:00, not '01/02/2021'; vars.before is "
+            "2024-05-01 or 2024-05-01T10:00 "
+            "(read as UTC unless it gives a zone: 2024-05-01T10:00+02:00), "
+            "not '01/02/2021'; vars.before is "
             '"01/02/2021" (from --var)',
             "--var before=2024-05-01",
         ),
@@ -212,7 +215,9 @@ def test_an_item_read_by_the_wrong_name_says_what_the_loop_calls_it(
             "    when: \"to_epoch('2021-02-30') > `0`\"\n",
             {},
             "when `to_epoch('2021-02-30') > `0``: to_epoch() needs a date like "
-            "2024-05-01 or 2024-05-01T10:00, not '2021-02-30'",
+            "2024-05-01 or 2024-05-01T10:00 "
+            "(read as UTC unless it gives a zone: 2024-05-01T10:00+02:00), "
+            "not '2021-02-30'",
             None,
         ),
         (
@@ -322,7 +327,7 @@ def test_a_jinja_filter_is_named_with_the_jmespath_for_it(
             "    when: vars.name == 'Ann' and vars.sort == 'newest'\n",
             3,
             "is not valid JMESPath",
-            "JMESPath writes and as `&&`",
+            "JMESPath uses signs for these words: `and` → `&&`",
         ),
         (
             "  - id: a\n    call: account.get\n    with: {username: me}\n"
@@ -354,6 +359,13 @@ def test_a_jinja_filter_is_named_with_the_jmespath_for_it(
             "<galleryHash> is a placeholder, not a value",
             "replace <galleryHash> with a real value",
         ),
+        (
+            "  - id: a\n    call: account.list_images\n    with: {username: me}\n"
+            "    save: {ids: 'response.data[].id'}\n",
+            3,
+            "`response` is not a field; save, expect and until already read",
+            "leave `response.` out: `data[].id`",
+        ),
     ],
     ids=[
         "parameter-beside-with",
@@ -363,6 +375,7 @@ def test_a_jinja_filter_is_named_with_the_jmespath_for_it(
         "template-in-a-template",
         "save-name-typo",
         "pasted-placeholder",
+        "response-prefix",
     ],
 )
 def test_a_common_mistake_gets_its_own_fix(

@@ -98,6 +98,18 @@ def test_an_env_file_that_is_not_utf8_exits_2_with_its_line(
     assert "Traceback" not in result.stderr
 
 
+def test_an_env_line_without_a_value_is_named_with_the_fix(tmp_path: Path) -> None:
+    env_file = tmp_path / "my.env"
+    env_file.write_text("IMGUR_CLIENT_ID\nA=1\n", encoding="utf-8")
+    result = invoke("validate", str(_playbook(tmp_path)), "--env-file", str(env_file))
+
+    assert result.exit_code == ExitCode.OK
+    assert (
+        f"{env_file}: IMGUR_CLIENT_ID has no value and was skipped; "
+        "write IMGUR_CLIENT_ID=value"
+    ) in result.stderr
+
+
 def test_a_secret_set_to_nothing_says_it_is_empty(
     write_playbook: WritePlaybook,
 ) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from runner.datafiles import MAX_ROW_PROBLEMS, load_data
-from runner.errors import Problem
+from runner.errors import InvalidPlaybook, Problem
 from runner.loader import load_document, parse_document
+from runner.playbook import load_playbook
 
 
 class Folder:
@@ -213,12 +214,111 @@ def test_a_glob_written_as_a_file_suggests_files(folder: Folder) -> None:
     )
 
 
-def test_an_unknown_format_names_the_ones_there_are(folder: Folder) -> None:
+def test_an_unknown_format_is_one_problem_naming_the_ones_there_are(
+    folder: Folder,
+) -> None:
     folder.write("list.xml", "<a/>")
-    problem = folder.problem("items:\n  file: list.xml\n  format: xml\n")
-    assert problem.line == 4
-    assert "`format: xml` is not a format imgur-playbook reads" in problem.message
-    assert "(csv, json, yaml)" in problem.message
+    playbook = folder.write(
+        "playbook.yaml",
+        "version: 1\ninputs:\n  items: {file: list.xml, format: xml}\nsteps:\n"
+        "  - id: a\n    call: account.get\n    with: {username: me}\n",
+    )
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(playbook)
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.message, problem.hint) == (
+        3,
+        '`format` must be csv, json or yaml, not "xml"',
+        "write `format: csv`, `format: json` or `format: yaml`",
+    )
+
+
+# Values separated by another character than a comma
+
+
+@pytest.mark.parametrize(
+    ("content", "separator", "written"),
+    [
+        ("username;reason\nbob;spam\n", "`;`", '";"'),
+        ("username\treason\nbob\tspam\n", "tabs", '"\\t"'),
+    ],
+    ids=["semicolons", "tabs"],
+)
+def test_a_csv_file_separated_otherwise_says_how_to_read_it(
+    folder: Folder, content: str, separator: str, written: str
+) -> None:
+    csv_file = folder.write("spammers.csv", content)
+    problem = folder.problem("spammers: spammers.csv\n")
+    assert (problem.file, problem.line) == (csv_file, 1)
+    assert problem.message.startswith(
+        f"inputs `spammers`: the file separates values with {separator}, not commas"
+    )
+    assert problem.hint == (
+        "keep the file and write `spammers: {file: spammers.csv, "
+        f"delimiter: {written}}}` under `inputs:`, or save it from the "
+        'spreadsheet as "CSV UTF-8 (comma delimited)"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "entry"),
+    [
+        ("username;reason\nbob;spam\n", '{file: spammers.csv, delimiter: ";"}'),
+        ("username\treason\nbob\tspam\n", '{file: spammers.csv, delimiter: "\\t"}'),
+        ("username|reason\nbob|spam\n", "{file: spammers.csv, delimiter: '|'}"),
+    ],
+    ids=["semicolons", "tabs", "bars"],
+)
+def test_a_csv_file_is_read_with_the_delimiter_given(
+    folder: Folder, content: str, entry: str
+) -> None:
+    folder.write("spammers.csv", content)
+    values, problems = folder.load(f"spammers: {entry}\n")
+    assert problems == []
+    assert values["spammers"] == [{"username": "bob", "reason": "spam"}]
+
+
+def test_a_comma_given_as_delimiter_reads_a_semicolon_as_text(folder: Folder) -> None:
+    folder.write("notes.csv", "note;s\nbuy milk; eggs\n")
+    values, problems = folder.load('notes: {file: notes.csv, delimiter: ","}\n')
+    assert problems == []
+    assert values["notes"] == [{"note;s": "buy milk; eggs"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "entry", "words"),
+    [
+        ("rows.json", '{file: rows.json, delimiter: ";"}', "`delimiter` is for CSV"),
+        ("rows.csv", "{file: rows.csv, delimiter: '\"'}", "cannot separate values"),
+    ],
+    ids=["on-a-json-file", "a-quote"],
+)
+def test_a_delimiter_that_cannot_apply_is_a_problem(
+    folder: Folder, name: str, entry: str, words: str
+) -> None:
+    folder.write(name, "[]")
+    problem = folder.problem(f"rows: {entry}\n")
+    assert words in problem.message
+    assert problem.hint
+
+
+def test_a_semicolon_file_is_one_problem_before_its_columns_are_read(
+    folder: Folder,
+) -> None:
+    folder.write("spammers.csv", "username;reason\nbob;spam\n")
+    playbook = folder.write(
+        "playbook.yaml",
+        "version: 1\ninputs: {spammers: spammers.csv}\nsteps:\n"
+        "  - id: block\n    call: account.block_user\n"
+        "    for_each: '{{ inputs.spammers }}'\n"
+        "    with: {username: '{{ item.username }}'}\n",
+    )
+    with pytest.raises(InvalidPlaybook) as caught:
+        load_playbook(playbook)
+
+    [problem] = caught.value.problems
+    assert "separates values with `;`" in problem.message
 
 
 # Problems placed in the data file

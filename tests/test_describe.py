@@ -1,6 +1,7 @@
 """Text views of the catalog: what `endpoints show` says and the step to paste."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -127,8 +128,38 @@ def test_the_group_a_word_names_comes_first() -> None:
 
 
 def test_several_words_must_all_match() -> None:
-    found = names("block", "user")
-    assert "account.block_user" in found and "account.list_blocks" not in found
+    found = names("block", "status")
+    assert found == ["account.block_status"]
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        (
+            ("delete", "my", "picture"),
+            ["account.delete_image", "image.delete_anonymous", "image.delete"],
+        ),
+        (("remove", "the", "photos"), ["account.delete_image", "image.delete"]),
+        (("list", "my", "posts"), ["gallery.list", "gallery.list_comments"]),
+        (("block", "a", "user"), ["account.block_user", "account.list_blocks"]),
+    ],
+    ids=["picture-is-image", "remove-is-delete", "post-is-gallery", "user-is-account"],
+)
+def test_a_search_in_everyday_words_finds_the_catalog_s(
+    words: tuple[str, ...], found: list[str]
+) -> None:
+    result = names(*words)
+    assert set(found) <= set(result), result
+
+
+def test_a_search_leaves_little_words_out_but_not_alone() -> None:
+    found = names("delete", "the", "my", "image")
+    assert found and found == names("delete", "image")
+    assert names("my") == ["account.list_my_images"]
+
+
+def test_a_deletehash_is_not_a_deletion() -> None:
+    assert "album.add_images_anonymous" not in names("delete")
 
 
 def test_no_word_lists_every_endpoint_by_group() -> None:
@@ -168,3 +199,34 @@ def test_per_page_shows_its_range_and_that_it_is_inferred() -> None:
     details = endpoint_details(endpoint("account.list_albums"))
     [line] = [line for line in details.splitlines() if "perPage" in line][:1]
     assert "default 50; from 1 to 100; not confirmed" in line
+
+
+BUILD_WORDS = re.compile(
+    r"Postman|PMMD|\bPM\b|\bLCA|\bRS\b|README|\b[Ss]eed\b|php|imgurpython|CPAN"
+    r"|userscript|artefact|Imgurs"
+)
+
+
+@pytest.mark.parametrize("endpoint", list(CATALOG), ids=lambda e: e.name)
+def test_details_name_sources_in_plain_words(endpoint: Endpoint) -> None:
+    assert BUILD_WORDS.findall(endpoint_details(endpoint)) == []
+
+
+def test_details_keep_what_is_not_confirmed_in_a_note() -> None:
+    details = endpoint_details(endpoint("account.list_reply_notifications"))
+    response = "Response: data: array of Notification (content = Comment)"
+    assert f"{response} (not confirmed)" in details
+    assert (
+        "whether this route returns a bare list or that mapping is not confirmed"
+        in details
+    )
+
+
+def test_the_name_column_fits_the_longest_name() -> None:
+    long = replace(endpoint("account.get"), name="account.get_" + "x" * 40)
+    listed = [endpoint("account.list_reply_notifications"), long, endpoint("image.get")]
+
+    rows = [line for line in endpoint_list(listed).splitlines() if "  GET " in line]
+
+    assert len(rows) == 3
+    assert len({row.index(" GET ") for row in rows}) == 1, rows

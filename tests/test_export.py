@@ -2,15 +2,20 @@
 
 import csv
 import json
+from collections.abc import Callable
+from contextlib import chdir
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from runner.cli import cli
 from runner.export import export_text
 from runner.redact import Redactor
 from runner.results import Status
+from runner.sandbox import Sandbox
 
-from .conftest import RunText
+from .conftest import FAKE_ACCESS_TOKEN, FAKE_CLIENT_ID, RunText
 
 FAVOURITES = """\
 version: 1
@@ -172,3 +177,134 @@ def test_a_loop_skipped_whole_writes_no_export(
 
     assert ran.step("people").status is Status.SKIPPED
     assert not (tmp_path / "people.csv").exists()
+
+
+# Files the run reads, each of which an export or the report could replace.
+READS_FILES = """\
+version: 1
+inputs:
+  rows: people.csv
+  notes: {files: "notes/*.txt"}
+steps:
+  - id: me
+    call: account.get
+    with: {username: me}
+    save: {u: "[data]"}
+    export: {to: TO, rows: u, columns: [url], format: csv}
+"""
+
+
+@pytest.fixture
+def reads_files(tmp_path: Path) -> Path:
+    (tmp_path / "people.csv").write_text("name\nfriendly_artist\n", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("kept\n", encoding="utf-8")
+    (tmp_path / "vars.yaml").write_text("who: me\n", encoding="utf-8")
+    return tmp_path
+
+
+def invoke(sandbox: Sandbox, tmp_path: Path, *args: str) -> Result:
+    setup = ["--target", "imgur", "--base-url", sandbox.url]
+    env = {"IMGUR_CLIENT_ID": FAKE_CLIENT_ID, "IMGUR_ACCESS_TOKEN": FAKE_ACCESS_TOKEN}
+    with chdir(tmp_path):
+        return CliRunner().invoke(cli, ["run", *args, *setup], env=env)
+
+
+@pytest.mark.parametrize(
+    ("to", "replaced"),
+    [
+        ("people.csv", "the file inputs `rows` reads"),
+        ("notes/../notes/a.txt", "the file inputs `notes` reads"),
+        ("playbook.yaml", "the playbook itself"),
+        ("vars.yaml", "the --vars-file"),
+    ],
+    ids=["input-file", "input-glob", "playbook", "vars-file"],
+)
+def test_an_export_that_would_replace_a_file_the_run_reads_is_refused(
+    to: str, replaced: str, reads_files: Path, sandbox: Sandbox
+) -> None:
+    playbook = reads_files / "playbook.yaml"
+    playbook.write_text(READS_FILES.replace("TO", to), encoding="utf-8")
+    before = {p: p.read_bytes() for p in reads_files.rglob("*") if p.is_file()}
+
+    result = invoke(sandbox, reads_files, str(playbook), "--vars-file", "vars.yaml")
+
+    assert result.exit_code == 2, result.output
+    assert f"{playbook}:10: step me: export.to `{to}` is {replaced}" in result.stderr
+    assert sandbox.received == []
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_two_exports_to_one_file_are_refused(
+    write_playbook: Callable[[str], Path], sandbox: Sandbox, tmp_path: Path
+) -> None:
+    playbook = write_playbook(
+        """\
+        version: 1
+        steps:
+          - id: first
+            call: account.get
+            with: {username: me}
+            save: {u: "[data]"}
+            export: {to: out/me.csv, rows: u}
+          - id: second
+            call: account.get
+            with: {username: me}
+            save: {u: "[data]"}
+            export: {to: ./out/../out/me.csv, rows: u}
+        """
+    )
+
+    result = invoke(sandbox, tmp_path, str(playbook))
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{playbook}:12: step second: export.to `./out/../out/me.csv` is the file "
+        "step `first` exports to (line 7): this export would replace its rows"
+    ) in result.stderr
+    assert sandbox.received == []
+
+
+@pytest.mark.parametrize(
+    ("report", "replaced"),
+    [
+        ("playbook.yaml", "the playbook itself"),
+        ("people.csv", "the file inputs `rows` reads"),
+        ("notes/a.txt", "the file inputs `notes` reads"),
+        ("vars.yaml", "the --vars-file"),
+        ("./me.csv", "the file step `me` exports to"),
+    ],
+    ids=["playbook", "input-file", "input-glob", "vars-file", "export"],
+)
+def test_a_report_that_would_replace_a_file_of_the_run_is_refused(
+    report: str, replaced: str, reads_files: Path, sandbox: Sandbox
+) -> None:
+    playbook = reads_files / "playbook.yaml"
+    playbook.write_text(READS_FILES.replace("TO", "me.csv"), encoding="utf-8")
+    before = {p: p.read_bytes() for p in reads_files.rglob("*") if p.is_file()}
+    more = ["--vars-file", "vars.yaml", "--report", report]
+
+    result = invoke(sandbox, reads_files, str(playbook), *more)
+
+    assert result.exit_code == 2, result.output
+    said = f"cannot write the report to {Path(report)}: it is {replaced}"
+    assert said in result.stderr
+    assert sandbox.received == []
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_file_where_the_export_s_folder_would_be_is_named(
+    run_text: RunText, tmp_path: Path
+) -> None:
+    (tmp_path / "exports").write_text("not a folder\n", encoding="utf-8")
+
+    ran = run_text(
+        FAVOURITES.replace("EXPORT", "{to: exports/favourites.csv, rows: rows}")
+    )
+
+    step = ran.step("favourites")
+    assert step.status is Status.FAILED
+    assert step.error == (
+        f"cannot write {tmp_path}/exports/favourites.csv: `{tmp_path}/exports` is "
+        "a file, not a folder; move it or choose another `to:`"
+    )

@@ -33,7 +33,7 @@ def one_problem(path: Path) -> Problem:
         (
             "    with: {title: '{{ vars.a or not vars.b }}'}\n",
             "`vars.a or not vars.b` is not valid JMESPath",
-            "JMESPath writes or as `||`, not as `!`",
+            "JMESPath uses signs for these words: `or` → `||`, `not` → `!`",
         ),
         (
             "    with: {title: t}\n    when: vars.a = 'x'\n",

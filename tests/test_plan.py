@@ -91,12 +91,38 @@ def test_the_plan_command_prints_each_request(
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].endswith(": 2 requests")
+    assert lines[0].endswith(
+        ": 2 requests; 2 of them repeat for each item or page a response gives"
+    )
+    assert lines[-1].startswith("<...> stands for a value the run learns")
     assert "GET    /3/account/me/images/0" in lines[1]
     assert "(pages: all, until an empty page)" in result.output
     assert "DELETE /3/image/<item.id>" in result.output
     assert "(for each item of <steps.images.images>)" in result.output
     assert "(only if `item.datetime < to_epoch(vars.before)`)" in result.output
+
+
+def test_a_plan_of_known_values_counts_exactly_and_explains_no_placeholder(
+    write_playbook: Callable[[str], Path],
+) -> None:
+    playbook = write_playbook(
+        """\
+        version: 1
+        vars: {tags: [cats, dogs]}
+        steps:
+          - id: follow
+            call: account.follow_tag
+            for_each: "{{ vars.tags }}"
+            with: {tagName: "{{ item }}"}
+        """
+    )
+    result = CliRunner().invoke(cli, ["plan", str(playbook)])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith(": 2 requests")
+    assert "/follow/tag/dogs" in lines[-1]
+    assert "<" not in result.output
 
 
 def test_reads_need_a_target(write_playbook: Callable[[str], Path]) -> None:

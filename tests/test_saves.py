@@ -207,6 +207,25 @@ def test_a_null_for_a_needed_parameter_fails_before_sending(
     )
 
 
+def test_a_null_put_in_text_names_the_save_that_found_nothing(
+    run_text: RunText, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    shutil.copy(EXAMPLES / "images" / "beach.png", tmp_path / "photo.png")
+    text = REQUIRED_NULL.replace(
+        '{imageHash: "{{ steps.up.image_id }}"}',
+        '{imageHash: x, title: "Photo {{ steps.up.image_id }}"}',
+    ).replace("image.get", "image.update")
+
+    look = run_text(text).step("look")
+
+    assert look.status is Status.FAILED and look.url is None
+    assert look.error == (
+        "template {{ steps.up.image_id }} is null and cannot be put in text: "
+        "step `up` saved null for `image_id` "
+        "(`data.idd` matched nothing in its response)"
+    )
+
+
 def test_a_null_for_an_optional_parameter_leaves_it_out(run_text: RunText) -> None:
     ran = run_text(
         """\

@@ -569,10 +569,13 @@ def test_a_stop_while_loop_hashes_are_learnt_writes_none_of_them(
     reach: Reach, tmp_path: Path
 ) -> None:
     playbook = tmp_path / "loop.yaml"
+    # From a response: hashes in vars are learnt before the run starts.
     playbook.write_text(
-        "version: 1\nvars:\n  hashes: [learnthash001, learnthash002, learnthash003]\n"
-        "steps:\n  - id: delete\n    call: image.delete_anonymous\n"
-        '    for_each: "{{ vars.hashes }}"\n'
+        "version: 1\nsteps:\n  - id: listed\n    call: account.get\n"
+        "    with: {username: me}\n    save: {deletehashes: \"['learnthash001', "
+        "'learnthash002', 'learnthash003']\"}\n"
+        "  - id: delete\n    call: image.delete_anonymous\n"
+        '    for_each: "{{ steps.listed.deletehashes }}"\n'
         '    with: {imageDeleteHash: "{{ item }}"}\n'
     )
     setup = reach(Target.IMGUR)
@@ -589,6 +592,50 @@ def test_a_stop_while_loop_hashes_are_learnt_writes_none_of_them(
         run(request, redactor=StopWhileLearning("learnthash002"))
 
     text = report.read_text(encoding="utf-8")
-    assert json.loads(text)["steps"][0]["status"] == "interrupted"
+    assert json.loads(text)["steps"][1]["status"] == "interrupted"
     for secret in ("learnthash002", "learnthash003"):
         assert secret not in text
+
+
+# A deletehash from --var, read by an earlier step before the call that sends it.
+USED_BEFORE_SENT = """\
+version: 1
+vars:
+  h: placeholder
+steps:
+  - id: note
+    call: album.create
+    with:
+      title: "ref {{ vars.h }} and more"
+    expect:
+      that: ["vars.h == 'nope'"]
+  - id: delete
+    call: image.delete_anonymous
+    with: {imageDeleteHash: "{{ vars.h }}"}
+"""
+
+
+@pytest.mark.usefixtures("runner_logging")
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_a_deletehash_shown_before_the_call_that_sends_it_is_masked(
+    command: str, reach: Reach, tmp_path: Path
+) -> None:
+    playbook = tmp_path / "leak.yaml"
+    playbook.write_text(USED_BEFORE_SENT)
+    setup = reach(Target.IMGUR)
+    report = tmp_path / "report.json"
+    args = ["-v", "--debug", command, str(playbook), "--var", "h=4KcXsvGp5kzrGJM"]
+    if command == "run":
+        args += ["--target", "imgur", "--base-url", str(setup.base_url)]
+        args += ["--report", str(report)]
+
+    result = CliRunner().invoke(cli, args, env=setup.env)
+
+    assert result.exit_code == (1 if command == "run" else 0), result.output
+    written = result.stdout + result.stderr
+    if command == "run":  # the failed `expect` stops the run before `delete`
+        assert f'vars.h is "{MASK}"' in result.stdout
+        written += report.read_text(encoding="utf-8")
+    else:
+        assert f"title: ref {MASK} and more" in result.stdout
+    assert "4KcXsvGp5kzrGJM" not in written

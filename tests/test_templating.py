@@ -184,3 +184,54 @@ def test_date_functions_turn_dates_into_imgur_times() -> None:
     assert compile_expression("to_epoch('2024-01-01')").search({}) == 1704067200
     back = compile_expression("from_epoch(`1704067200`)").search({})
     assert back == "2024-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("source", "keys"),
+    [
+        ("data[*].{id: id, title: title}", ("id", "title")),
+        ("data.{id: id}", ("id",)),
+        ("items", ("username", "bio")),
+        ("items[?bio].{name: username}", ("name",)),
+        ("sort_by(items, &username)[:3]", ("username", "bio")),
+        ("items | [*].{name: username}", ("name",)),
+        ("items[*].username", None),
+        ("data", None),
+        ("length(items)", None),
+    ],
+    ids=[
+        "projected-hash",
+        "one-hash",
+        "a-name-of-known-rows",
+        "filtered-hash",
+        "sorted-and-cut",
+        "piped-hash",
+        "single-values",
+        "unknown-name",
+        "not-rows",
+    ],
+)
+def test_row_keys_are_read_from_the_expression(
+    source: str, keys: tuple[str, ...] | None
+) -> None:
+    named = {"items": ["username", "bio"]}
+
+    assert compile_expression(source).row_keys(named) == keys
+
+
+@pytest.mark.parametrize(
+    ("date", "epoch"),
+    [
+        ("2024-01-01", 1704067200),
+        ("2024-01-01T10:00", 1704103200),
+        ("2024-01-01T10:00+02:00", 1704096000),
+    ],
+    ids=["date-is-utc-midnight", "time-without-zone-is-utc", "zone-given"],
+)
+def test_to_epoch_reads_a_time_without_a_zone_as_utc(date: str, epoch: int) -> None:
+    assert compile_expression(f"to_epoch('{date}')").search({}) == epoch
+
+
+def test_a_date_to_epoch_cannot_read_says_how_it_reads_zones() -> None:
+    with pytest.raises(TemplateError, match=r"read as UTC unless it gives a zone"):
+        compile_expression("to_epoch('01/02/2021')").search({})

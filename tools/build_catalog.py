@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "runner" / "catalog.yaml"
 REFERENCE = ROOT / "tools" / "reference" / "imgur-endpoints.yaml"
+PLAIN_WORDS = ROOT / "tools" / "plain_words.yaml"
+
+# The names the reference gives its sources, which mean nothing to whoever
+# writes a playbook: a note holding one is shown as plain_words.yaml says.
+SOURCE_WORDS = re.compile(
+    r"Postman|PMMD|\bPM\b|\bLCA|\bRS\b|README|\b[Ss]eed\b|PHP|imgurpython|CPAN"
+    r"|userscript|artefact|corpus|imgur_path|lowcodeapi_path"
+)
 
 # Values that are capabilities or credentials: masked in every report and log.
 SECRET_PARAMS = {
@@ -151,7 +160,9 @@ def convert_param(raw: dict[str, Any], place: str) -> dict[str, Any]:
     if param["name"] in SECRET_PARAMS:
         param["secret"] = True
     if raw.get("notes"):
-        param["description"] = raw["notes"]
+        described = plain(raw["notes"])
+        if described:
+            param["description"] = described
     return param
 
 
@@ -287,9 +298,35 @@ def convert_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
     if raw["name"] in DESTRUCTIVE:
         entry["destructive"] = DESTRUCTIVE[raw["name"]]
     # `seed_row_ambiguity` explains a summary that SUMMARIES replaces.
-    if raw.get("notes"):
-        entry["notes"] = list(raw["notes"])
+    notes = plain_notes(raw.get("notes") or [])
+    if notes:
+        entry["notes"] = notes
     return entry
+
+
+def plain_notes(notes: list[str]) -> list[str]:
+    """The notes in plain words, without those meant for the catalog's builder."""
+    return [text for text in map(plain, notes) if text]
+
+
+def plain(text: str) -> str | None:
+    """`text` as plain_words.yaml writes it; None to leave it out.
+
+    Raises:
+        SystemExit: the text names a source and plain_words.yaml lacks it.
+    """
+    rewritten = plain_words()
+    if text in rewritten:
+        return rewritten[text]
+    if SOURCE_WORDS.search(text):
+        raise SystemExit(f"{text!r} names a source; add it to {PLAIN_WORDS.name}")
+    return text
+
+
+@cache
+def plain_words() -> dict[str, str | None]:
+    entries = yaml.safe_load(PLAIN_WORDS.read_text(encoding="utf-8"))
+    return {entry["was"]: entry["now"] for entry in entries}
 
 
 def guessed_per_page(raw: dict[str, Any]) -> bool:
@@ -346,7 +383,7 @@ def credits_endpoint(raw: dict[str, Any]) -> dict[str, Any]:
         },
         "sources": raw["sources"],
         "confirmed": True,
-        "notes": [raw["notes"]],
+        "notes": plain_notes([raw["notes"]]),
     }
 
 

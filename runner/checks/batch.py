@@ -20,6 +20,7 @@ from runner.export import Export
 from runner.known import has_unknown, render_known
 from runner.templating import (
     ExpressionSyntaxError,
+    compile_expression,
     is_template,
     loop_items,
     parse_template,
@@ -136,6 +137,7 @@ def check_export(step: StepFacts) -> None:
         _check_export_file(step, export["to"], export.get("format"))
     if "rows" in export:
         _check_export_rows(step, export["rows"])
+        _check_export_columns(step, export["rows"], export.get("columns"))
 
 
 def _check_export_file(step: StepFacts, to: str, fmt: Any) -> None:
@@ -198,6 +200,66 @@ def _check_export_rows(step: StepFacts, rows: Any) -> None:
             problem = _not_saved(step, path[0], saved)
         if problem:
             step.add(where, f"`{expression.source}`: {problem[0]}", problem[1])
+
+
+def _check_export_columns(step: StepFacts, rows: Any, columns: Any) -> None:
+    """Each column is a field of the rows, where the playbook tells their fields.
+
+    A misspelt column would be written empty on every row, found only in
+    the file after the run.
+    """
+    if not isinstance(columns, list) or step.at("export", "rows") in step.faulty:
+        return
+    keys = _row_keys(rows, _row_keys_by_name(step))
+    if keys is None:
+        return  # the rows' fields come from the response
+    for index, column in enumerate(columns):
+        if isinstance(column, str) and column not in keys:
+            message, hint = _unknown_column(step, column, keys)
+            step.add(step.at("export", "columns", index), message, hint)
+
+
+def _row_keys_by_name(step: StepFacts) -> dict[str, list[str]]:
+    """The fields of the rows each of this step's own names holds, where known.
+
+    A loop's `items` are mappings of its save names; a save written as
+    `data[*].{id: id, title: title}` holds rows of `id` and `title`.
+    """
+    save = step.raw.get("save")
+    saves = save if isinstance(save, dict) else {}
+    if step.loop is not None:
+        return {"items": [str(name) for name in saves]}
+    known: dict[str, list[str]] = {}
+    for name, text in saves.items():
+        keys = _row_keys(text, {})
+        if keys is not None:
+            known[str(name)] = list(keys)
+    return known
+
+
+def _row_keys(text: Any, named: dict[str, list[str]]) -> tuple[str, ...] | None:
+    """The fields of the rows the JMESPath `text` gives, if it tells them."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return compile_expression(text).row_keys(named)
+    except ExpressionSyntaxError:
+        return None  # reported with the other expressions
+
+
+def _unknown_column(
+    step: StepFacts, column: str, keys: tuple[str, ...]
+) -> tuple[str, str | None]:
+    if not keys:
+        message = f"export column `{column}` would be empty: the rows have no fields"
+        return message, f"add `{column}: <JMESPath>` under this step's `save:`"
+    listed = ", ".join(keys)
+    message = (
+        f"export column `{column}` is not a field of the rows (they have {listed}), "
+        "so it would be written empty"
+    )
+    close = did_you_mean(difflib.get_close_matches(column, keys, n=1))
+    return message, close or f"choose columns among {listed}"
 
 
 def _own_saves(step: StepFacts) -> list[str]:

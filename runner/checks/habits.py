@@ -85,8 +85,8 @@ def syntax_fix(error: ExpressionSyntaxError) -> str | None:
     names = [t["value"] for t in tokens if t["type"] == "unquoted_identifier"]
     used = [name for name in names if name in LOGIC_WORDS]
     if used:
-        return "JMESPath writes " + ", ".join(
-            f"{word} as `{LOGIC_WORDS[word]}`" for word in dict.fromkeys(used)
+        return "JMESPath uses signs for these words: " + ", ".join(
+            f"`{word}` → `{LOGIC_WORDS[word]}`" for word in dict.fromkeys(used)
         )
     return error.hint
 

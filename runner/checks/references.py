@@ -79,8 +79,23 @@ def check_response_expressions(step: StepFacts) -> None:
                 "read {{ secrets.NAME }} where it is needed instead",
             )
             continue
+        if _reads_response_root(step, expression, where):
+            continue
         label = f"`{expression.source}`"
         check_expression(step, expression, where, label, in_template=False)
+
+
+def _reads_response_root(step: StepFacts, expression: Expression, where: Where) -> bool:
+    """`response.data`: a habit from tools whose expressions start outside."""
+    if not any(path[0] == "response" for path in expression.root_paths()):
+        return False
+    step.add(
+        where,
+        f"`{expression.source}`: `response` is not a field; save, expect and "
+        "until already read the response body",
+        f"leave `response.` out: `{expression.source.replace('response.', '')}`",
+    )
+    return True
 
 
 def _response_expressions(step: StepFacts) -> Iterator[tuple[Where, Any]]:

@@ -189,3 +189,15 @@ def _reddit(store: Store) -> None:
     post.section, post.tags = "aww", ["aww", "cats"]
     post.votes = {"friendly_artist": "up"}
     store.gallery[image.id] = post
+
+
+def seeded_world(store: Store) -> list[str]:
+    """What a new sandbox holds, in words, so that a rehearsal can name it."""
+    posts_tags = {tag for post in store.gallery.values() for tag in post.tags}
+    users = [account.username for account in store.accounts.values()]
+    return [
+        f"accounts: {', '.join(users)} ({DEMO_USER} is you)",
+        f"tags: {', '.join(sorted(set(store.tags) | posts_tags))}",
+        f"gallery posts: {', '.join(store.gallery)}",
+        f"your images: {', '.join(DEMO_IMAGE_IDS)}; your album: {DEMO_ALBUM_ID}",
+    ]

@@ -10,6 +10,7 @@ import requests
 
 from runner.errors import SandboxError
 from runner.sandbox import DEMO_CLIENT_ID, Sandbox
+from runner.sandbox.seed import seeded_world
 
 from .support import BEARER, CLIENT, Imgur, png
 
@@ -77,3 +78,20 @@ def test_concurrent_uploads_keep_the_store_consistent(
     assert set(ids) <= set(sandbox.store.images)
     credits = imgur.get("/3/credits", CLIENT).json()["data"]
     assert credits["UserRemaining"] == credits["UserLimit"] - 24 * 10 - 1
+
+
+def test_what_the_banner_says_a_new_sandbox_holds_is_there(
+    sandbox: Sandbox, imgur: Imgur
+) -> None:
+    world = dict(line.split(": ", 1) for line in seeded_world(sandbox.store))
+    users = world["accounts"].split(" (")[0].split(", ")
+    tags = world["tags"].split(", ")
+    posts = world["gallery posts"].split(", ")
+
+    assert {"demo_user", "spam_bot_1"} <= set(users)
+    for user in users:
+        assert imgur.get(f"/3/account/{user}").status_code == 200, user
+    for tag in tags:
+        assert imgur.get(f"/3/gallery/t/{tag}").status_code == 200, tag
+    for post in posts:
+        assert imgur.get(f"/3/gallery/{post}/votes").status_code == 200, post

@@ -89,6 +89,21 @@ def test_lowcodeapi_transport_reads_the_proxys_error(sandbox: Sandbox) -> None:
     assert "A valid API token is required" in str(error)
 
 
+@pytest.mark.parametrize("under_imgur", [True, False], ids=["/imgur", "no-/imgur"])
+def test_a_lowcodeapi_address_without_imgur_says_so_when_refused(
+    sandbox: Sandbox, under_imgur: bool
+) -> None:
+    base_url = sandbox.lowcodeapi_url if under_imgur else sandbox.url
+    transport = LowCodeApiTransport(base_url, Redactor(), api_token=DEMO_API_TOKEN)
+    with transport.session:
+        reply = transport.send(call("image.get", imageHash="NoSuch1"))
+
+    error = reply_error(reply)
+    assert error is not None and error.http_status in (401, 404)
+    hint = f"LowCodeAPI serves Imgur under /imgur, and --base-url {sandbox.url} "
+    assert (hint in str(error)) is not under_imgur
+
+
 def test_lowcodeapi_transport_unwraps_and_uploads_as_base64(
     sandbox: Sandbox, photo: FileUpload
 ) -> None:
