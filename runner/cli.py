@@ -408,7 +408,12 @@ def plan_command(
 
 @cli.command("sandbox")
 @output_options
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 127.0.0.1 is this machine only.",
+)
 @click.option(
     "--port",
     default=8765,
