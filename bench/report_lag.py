@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from rehearsal import through_runner
 
 from runner import run as runs
 from runner.report import write_report
-from runner.run import RunRequest, run
 from runner.sandbox import DEMO_ACCESS_TOKEN, RateLimits, Sandbox
-from runner.targets import Target
 
 IMAGE = Path(__file__).resolve().parents[1] / "playbooks/examples/images/beach.png"
 
@@ -78,17 +77,6 @@ def baseline(sandbox: Sandbox, uploads: int) -> None:
                     files={"image": image},
                     data={"title": str(number)},
                 ).json()
-
-
-def through_runner(sandbox: Sandbox, playbook: Path, report: Path) -> None:
-    request = RunRequest(
-        playbook=playbook,
-        target=Target.SANDBOX,
-        base_url=sandbox.url,
-        report=report,
-        env={"IMGUR_ACCESS_TOKEN": DEMO_ACCESS_TOKEN},
-    )
-    assert run(request).result.status == "succeeded"
 
 
 def timed(action: Callable[[], None]) -> float:

@@ -19,11 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
+from rehearsal import through_runner
 
 from runner import run as runs
-from runner.run import RunRequest, run
 from runner.sandbox import DEMO_ACCESS_TOKEN, RateLimits, Sandbox
-from runner.targets import Target
 
 LOOP = """\
 version: 1
@@ -51,18 +50,6 @@ def baseline(sandbox: Sandbox, calls: int) -> None:
         for _ in range(calls):
             answer = session.get(f"{sandbox.url}/3/account/me", headers=headers)
             answer.json()
-
-
-def through_runner(sandbox: Sandbox, playbook: Path, report: Path) -> None:
-    request = RunRequest(
-        playbook=playbook,
-        target=Target.SANDBOX,
-        base_url=sandbox.url,
-        report=report,
-        env={"IMGUR_ACCESS_TOKEN": DEMO_ACCESS_TOKEN},
-    )
-    outcome = run(request)
-    assert outcome.result.status == "succeeded", outcome.result.steps[:1]
 
 
 def measure(action: Callable[[], None]) -> tuple[float, float]:
