@@ -15,6 +15,10 @@ UNCONFIRMED = "(not confirmed)"
 # Parameters a call cannot do without though no documentation marks them
 # required; the catalog's notes say so (a search without `q` finds nothing).
 NEEDED_IN_PRACTICE = {"gallery.search": ("q",)}
+# Calls about another account: `me` would block or follow yourself.
+ABOUT_OTHERS = frozenset(
+    {"account.block_user", "account.unblock_user", "account.block_status"}
+)
 PLACEHOLDER_NOTE = "# replace each <...> with a real value before the run"
 
 # The catalog spells as Imgur does; people search as they write.
@@ -240,7 +244,7 @@ def paste_step(endpoint: Endpoint) -> str:
     }
     params = _pasted_params(endpoint)
     if params:
-        step["with"] = {p.name: _example(p) for p in params}
+        step["with"] = {p.name: _example(p, endpoint) for p in params}
     if endpoint.destructive:
         step["allow_destructive"] = True
     text = yaml.safe_dump([step], sort_keys=False, default_flow_style=False)
@@ -274,7 +278,7 @@ def _secret_name(param: Param) -> str | None:
     return None
 
 
-def _example(param: Param) -> object:
+def _example(param: Param, endpoint: Endpoint) -> object:
     secret = _secret_name(param)
     if secret:
         return "{{ secrets." + secret + " }}"
@@ -284,7 +288,7 @@ def _example(param: Param) -> object:
         return param.default
     if "file" in param.types:
         return {"file": "images/photo.jpg"}
-    if param.name == "username":
+    if param.name == "username" and endpoint.name not in ABOUT_OTHERS:
         return "me"
     if param.secret and "array" in param.types:
         return [f"<{param.name}>"]  # real ones are saved, never made up

@@ -70,6 +70,16 @@ def test_a_pasted_search_asks_for_what_it_searches() -> None:
     assert "      q: <q>" in paste_step(endpoint("gallery.search")).splitlines()
 
 
+@pytest.mark.parametrize(
+    ("name", "username"),
+    [("account.block_user", "<username>"), ("account.get", "me")],
+)
+def test_a_pasted_call_about_another_account_asks_which(
+    name: str, username: str
+) -> None:
+    assert f"      username: {username}" in paste_step(endpoint(name)).splitlines()
+
+
 def test_a_step_reading_secrets_says_which_to_list() -> None:
     pasted = paste_step(endpoint("account.delete_me"))
     assert paste_secrets(endpoint("account.delete_me")) == [
