@@ -15,7 +15,7 @@ UNCONFIRMED = "(not confirmed)"
 # Parameters a call cannot do without though no documentation marks them
 # required; the catalog's notes say so (a search without `q` finds nothing).
 NEEDED_IN_PRACTICE = {"gallery.search": ("q",)}
-# Calls about another account: `me` would block or follow yourself.
+# Calls about another account: with `me` a pasted step would block yourself.
 ABOUT_OTHERS = frozenset(
     {"account.block_user", "account.unblock_user", "account.block_status"}
 )
