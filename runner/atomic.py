@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+
+class NotAPlainFile(OSError):
+    """The path is a link, a device or a pipe: replacing it would destroy it."""
+
+
+def require_plain_file(path: Path) -> None:
+    """Refuse to replace anything at `path` but an ordinary file.
+
+    `--report /dev/null` would otherwise put a file where the device was
+    (for root), and a link would be replaced, not followed.
+
+    Raises:
+        NotAPlainFile: something else stands at `path`.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        kind = "a link" if path.is_symlink() else "a device, pipe or socket"
+        raise NotAPlainFile(errno.EINVAL, f"it is {kind}, not a plain file", str(path))
 
 
 def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> None:
@@ -14,6 +33,7 @@ def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     cut too. Without, it survives the process being killed (the system
     holds what was written) at a small part of the cost.
     """
+    require_plain_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

@@ -206,12 +206,19 @@ class StepPrinter:
             self.echo(self.redactor.text(step_line(result)))
 
 
+def _reachable(url: str) -> str:
+    """Where this machine reaches a sandbox listening on every address."""
+    for everywhere in ("//0.0.0.0:", "//[::]:"):
+        url = url.replace(everywhere, "//127.0.0.1:")
+    return url
+
+
 def sandbox_banner(started: Sandbox) -> str:
     """How to use a sandbox served in the foreground (demo credentials are public)."""
     from runner import sandbox
     from runner.sandbox.seed import seeded_world
 
-    url = started.url
+    url = _reachable(started.url)
     held = "".join(f"  {line}\n" for line in seeded_world(started.store))
     return (
         f"Imgur sandbox on {url} (the LowCodeAPI style under {url}/imgur)\n"
@@ -244,7 +251,8 @@ def plan_text(plan: Plan) -> str:
                 lines.append(f"{'!':>4}  {label:<20} {record.error}")
     if any("<" in line for line in lines[1:]):
         lines.append(
-            "<...> stands for a value the run learns from an earlier response."
+            "<...> stands for a value the run learns later: from an earlier "
+            "response, or a secret not set here."
         )
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from runner.atomic import require_plain_file
 from runner.errors import ConfigError, InvalidPlaybook, Problem, RunInterrupted
 from runner.executor import Executor, Observer, Sender
 from runner.export import export_paths, overwrite_problems, replaced_file
@@ -332,6 +333,7 @@ def _writable(report: Path) -> None:
     try:
         if report.is_dir():
             raise ConfigError(_unwritable(report, "it is a folder"))
+        require_plain_file(report)
         report.parent.mkdir(parents=True, exist_ok=True)
         descriptor, trial = tempfile.mkstemp(
             dir=report.parent, prefix=f".{report.name}."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.atomic import write_text_atomic
+from runner.atomic import NotAPlainFile, write_text_atomic
 
 
 def test_the_file_is_replaced_whole(tmp_path: Path) -> None:
@@ -42,3 +42,20 @@ def test_the_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "export.csv").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("kind", ["link", "pipe"])
+def test_a_link_or_pipe_is_never_replaced(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "kept.json"
+    target.write_text("kept")
+    path = tmp_path / "report.json"
+    if kind == "link":
+        path.symlink_to(target)
+    else:
+        os.mkfifo(path)
+
+    with pytest.raises(NotAPlainFile, match=f"it is a {kind}|pipe"):
+        write_text_atomic(path, "new")
+
+    assert target.read_text() == "kept"
+    assert path.is_symlink() if kind == "link" else stat.S_ISFIFO(path.lstat().st_mode)

@@ -146,8 +146,15 @@ def test_a_port_out_of_range_exits_2() -> None:
         ("{tmp}/" + "r" * 300 + ".json", "the file name is too long"),
         ("{tmp}/" + "r" * 248 + ".json", "the file name is too long"),
         ("{playbook}/r.json", "a file stands where its folder"),
+        ("/dev/null", "it is a device, pipe or socket, not a plain file"),
     ],
-    ids=["proc", "name-too-long", "temporary-name-too-long", "folder-is-a-file"],
+    ids=[
+        "proc",
+        "name-too-long",
+        "temporary-name-too-long",
+        "folder-is-a-file",
+        "device",
+    ],
 )
 def test_a_report_that_cannot_be_written_exits_2_before_the_run(
     tmp_path: Path, report: str, words: str
@@ -160,6 +167,7 @@ def test_a_report_that_cannot_be_written_exits_2_before_the_run(
     assert f"cannot write the report to {where}: {words}" in result.stderr
     assert "choose another --report" in result.stderr
     assert "Running" not in result.stdout
+    assert Path("/dev/null").is_char_device()
 
 
 def test_ctrl_c_before_the_run_says_no_report_was_written(

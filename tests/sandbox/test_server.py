@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from runner.console import sandbox_banner
 from runner.errors import SandboxError
 from runner.sandbox import DEMO_CLIENT_ID, Sandbox
 from runner.sandbox.seed import seeded_world
@@ -95,3 +96,18 @@ def test_what_the_banner_says_a_new_sandbox_holds_is_there(
         assert imgur.get(f"/3/gallery/t/{tag}").status_code == 200, tag
     for post in posts:
         assert imgur.get(f"/3/gallery/{post}/votes").status_code == 200, post
+
+
+def test_a_sandbox_on_every_address_is_rehearsed_through_loopback() -> None:
+    with Sandbox(host="0.0.0.0") as everywhere:
+        banner = sandbox_banner(everywhere)
+        base_url = f"http://127.0.0.1:{everywhere.url.rsplit(':', 1)[1]}"
+        answer = requests.get(
+            f"{base_url}/3/account/demo_user",
+            headers={"Authorization": f"Client-ID {DEMO_CLIENT_ID}"},
+            timeout=5,
+        )
+
+    assert f"--target sandbox --base-url {base_url}\n" in banner
+    assert "0.0.0.0" not in banner
+    assert answer.status_code == 200
