@@ -529,13 +529,27 @@ class Executor:
             return
         document = {**self.context, **view}
         rows = as_rows(export.rows.search(document), export.rows.source)
-        path = self.playbook.folder / str(render(export.to, self.context))
+        path = self.playbook.folder / self._export_name(export.to)
         columns = export.columns
         if not rows and columns is None and export.rows.source.strip() == "items":
             columns = tuple(step.save) or None  # a header-only file names them
         text = export_text(rows, columns, export.format, self.redactor)
         write_export(path, text)
         result.exported = Exported(file=str(path), rows=len(rows))
+
+    def _export_name(self, to: str) -> str:
+        """The export's file name, rendered; never one that holds a secret.
+
+        Raises:
+            StepError: the name holds a value the run keeps secret.
+        """
+        name = str(render(to, self.context))
+        if self.redactor.text(name) != name:
+            raise StepError(
+                f"export.to `{to}` would put a secret (a token or deletehash) "
+                "in the file name; name the file from ids or titles instead"
+            )
+        return name
 
     def _describe(self, error: PlaybookError) -> str:
         if not isinstance(error, TemplateError):

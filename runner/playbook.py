@@ -168,6 +168,21 @@ def _unknown_var(document: Document, name: str, text: str, known: list[str]) -> 
     return document.problem(("vars",), message, hint=hint)
 
 
+def _typo_of(name: str, known: list[str]) -> str | None:
+    """The playbook var that `name` looks like a misspelling of, if any."""
+    close = difflib.get_close_matches(name, known, n=1)
+    return close[0] if close else None
+
+
+def _misspelt_file_var(given: Document, name: str, meant: str) -> Problem:
+    """A --vars-file name one letter or so from a var: left, it changes nothing."""
+    message = (
+        f"--vars-file: the playbook has no var `{name}`, "
+        f"so its `{meant}` would keep the playbook's value"
+    )
+    return given.problem((name,), message, hint=f"did you mean `{meant}`?")
+
+
 def _var_example(name: str, existing: Any, given: str) -> str:
     """A --var that fits the playbook's value, ready to paste into a shell.
 
@@ -204,6 +219,10 @@ def apply_vars_file(document: Document, vars_file: Path) -> None:
     problems = []
     for name, value in given.data.items():
         key, existing = str(name), merged.get(str(name))
+        typo = None if key in merged else _typo_of(key, list(merged))
+        if typo is not None:
+            problems.append(_misspelt_file_var(given, key, typo))
+            continue
         try:
             merged[key] = value_like(existing, value)
         except ValueError as error:

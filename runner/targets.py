@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from runner.catalog import Auth, Endpoint
+from runner.catalog import Auth, Endpoint, load_catalog
 from runner.errors import ConfigError, Problem, TemplateError
 from runner.known import call_scopes, known_base, render_known
 from runner.lowcodeapi import LowCodeApiTransport
@@ -161,9 +161,15 @@ def user_token_reason(endpoint: Endpoint, args: Mapping[str, Any]) -> str | None
 
 def needs_token(endpoint: Endpoint, reason: str) -> tuple[str, str]:
     """What is wrong and how to fix it, when only a Client-ID is set."""
+    fix = f"set {ACCESS_TOKEN} (an OAuth access token of the account)"
+    anonymous = f"{endpoint.name}_anonymous"
+    if anonymous in load_catalog():
+        fix += (
+            f"; for one made without an account, call {anonymous} with its deletehash"
+        )
     return (
         f"{endpoint.name} {reason} a user access token, and only a Client-ID is set",
-        f"set {ACCESS_TOKEN} (an OAuth access token of the account)",
+        fix,
     )
 
 

@@ -248,10 +248,9 @@ def _with_query(url: str, params: list[tuple[str, str]]) -> str:
 def _unanswered(
     method: str, shown: str, error: requests.RequestException
 ) -> TransportError:
-    reason = _network_reason(error)
-    lost = TransportError(
-        f"{method} {shown} got no answer: {reason}", sent=may_have_arrived(error)
-    )
+    sent = may_have_arrived(error)
+    reason = _network_reason(error, sent)
+    lost = TransportError(f"{method} {shown} got no answer: {reason}", sent=sent)
     if may_retry(method, lost):
         return lost
     return TransportError(
@@ -274,9 +273,11 @@ def may_retry(method: str, error: StepError) -> bool:
     return error.retryable
 
 
-def _network_reason(error: requests.RequestException) -> str:
+def _network_reason(error: requests.RequestException, sent: bool) -> str:
     if isinstance(error, requests.Timeout):
         return "timed out"
+    if isinstance(error, requests.ConnectionError) and sent:
+        return "the connection broke before the answer came"
     if isinstance(error, requests.ConnectionError):
         return "could not connect (is the address right and the service up?)"
     return type(error).__name__

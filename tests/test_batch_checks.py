@@ -58,6 +58,28 @@ BLOCK_EACH = (
             "steps.block.items[*].blocked",
         ),
         (
+            BLOCK_EACH + "  - id: b\n    call: account.get\n"
+            "    with: {username: '{{ steps.block.itemz[0] }}'}\n",
+            12,
+            "step `block` runs for each item",
+            "read `steps.block.items`",
+        ),
+        (
+            BLOCK_EACH + "  - id: b\n    call: account.get\n"
+            "    with: {username: '{{ steps.block.items[0].blokced }}'}\n",
+            12,
+            "the items of step `block` have no `blokced` (each item saves blocked)",
+            "did you mean `blocked`?",
+        ),
+        (
+            BLOCK_EACH + "  - id: b\n    call: account.get\n"
+            "    with: {username: me}\n"
+            "    when: length(steps.block.items[?user]) > `0`\n",
+            13,
+            "the items of step `block` have no `user`",
+            "add `user: <JMESPath>` under that step's `save:`",
+        ),
+        (
             "  - id: a\n    call: account.get\n    with: {username: me}\n"
             "    when: vars.user == 'x'\n",
             8,
@@ -127,6 +149,9 @@ BLOCK_EACH = (
         "as-shadows-a-root",
         "for_each-reads-its-own-item",
         "loop-step-saves-items",
+        "loop-items-misspelt",
+        "loop-item-field-misspelt",
+        "loop-item-field-unsaved-in-a-filter",
         "when-reads-an-undefined-var",
         "when-in-braces",
         "pages-on-a-single-item",

@@ -91,6 +91,13 @@ def problems_of(path: Path) -> list[Problem]:
             "did you mean `hidden`?",
         ),
         (
+            "  - id: a\n    call: account.list_favorites\n"
+            "    with: {username: me, favoritesSort: latest}\n",
+            9,
+            '`favoritesSort` must be one of oldest, newest, not "latest"',
+            "did you mean `newest`?",
+        ),
+        (
             "  - id: a\n    call: album.create\n"
             "    with: {title: '{{ vars.t | upper }}'}\n",
             9,
@@ -163,6 +170,7 @@ def problems_of(path: Path) -> list[Problem]:
         "yes-for-true",
         "on-for-one",
         "typo-of-a-choice",
+        "a-word-for-a-choice",
         "filter-without-jmespath",
         "filter-with-jmespath",
         "stray-brace",

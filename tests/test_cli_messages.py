@@ -2,6 +2,7 @@
 
 import json
 import logging
+import signal
 import socket
 import subprocess
 import sys
@@ -190,6 +191,11 @@ def test_ctrl_c_before_the_run_says_no_report_was_written(
     assert not report.exists()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A child started from a background job would ignore Ctrl-C: undo that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_the_command_loads_exits_quietly() -> None:
     done = subprocess.run(
         [
@@ -202,6 +208,7 @@ def test_ctrl_c_while_the_command_loads_exits_quietly() -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     assert (done.returncode, done.stderr) == (ExitCode.INTERRUPTED, "Interrupted.\n")
 
@@ -217,6 +224,7 @@ def test_ctrl_c_is_python_s_own_once_the_command_has_loaded() -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     assert done.stdout == "True\n", done.stderr
 

@@ -88,6 +88,34 @@ def test_exports_never_hold_deletehashes(run_text: RunText, tmp_path: Path) -> N
     assert text.splitlines()[1:] == ["Bq3xT9a,***", "vnKe11t,***"]
 
 
+def test_a_file_name_made_of_a_deletehash_is_refused(
+    run_text: RunText, tmp_path: Path
+) -> None:
+    ran = run_text(
+        """\
+        version: 1
+        steps:
+          - id: first
+            call: account.list_images
+            with: {username: me}
+            save: {hash: "data[0].deletehash"}
+          - id: mine
+            call: account.list_images
+            with: {username: me}
+            save: {rows: "data[*].id"}
+            export: {to: "out/{{ steps.first.hash }}.csv", rows: rows}
+        """
+    )
+
+    step = ran.step("mine")
+    assert step.status is Status.FAILED
+    assert "would put a secret (a token or deletehash) in the file name" in str(
+        step.error
+    )
+    assert not (tmp_path / "out").exists()
+    assert str(ran.step("first").saved["hash"]) not in json.dumps(ran.report)
+
+
 def test_a_loop_exports_what_each_item_saved(run_text: RunText, tmp_path: Path) -> None:
     run_text(
         """\

@@ -60,6 +60,22 @@ def one_problem(path: Path) -> Problem:
             "`| upper` in {{ vars.title | upper }} is a filter",
             "JMESPath has no `upper`: put the value in `vars:` as it should be",
         ),
+        (
+            "    with: {title: t}\n    when: vars.a | length\n",
+            "`| length` in `vars.a | length` is a filter",
+            "write `length(vars.a)` (for a field called `length`, write vars.a.length)",
+        ),
+        (
+            "    with: {title: t}\n    save: {n: 'data | count'}\n",
+            "`| count` in `data | count` is a filter",
+            "write `length(data)` (for a field called `count`, write data.count)",
+        ),
+        (
+            "    with: {title: t}\n    expect: {that: ['data.images | first']}\n",
+            "`| first` in `data.images | first` is a filter",
+            "write `data.images[0]` (for a field called `first`, write "
+            "data.images.first)",
+        ),
     ],
     ids=[
         "or-and-not",
@@ -68,6 +84,9 @@ def one_problem(path: Path) -> Problem:
         "double-quotes-in-when",
         "double-quotes-in-a-template",
         "jinja-filter",
+        "filter-in-when",
+        "filter-in-save",
+        "filter-in-expect",
     ],
 )
 def test_a_habit_from_elsewhere_is_named_with_its_fix(

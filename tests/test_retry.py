@@ -1,7 +1,9 @@
 """Retries: waits that grow, jitter, a cap, Retry-After and `until`."""
 
 import random
-from collections.abc import Callable
+import socketserver
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -307,3 +309,35 @@ def test_a_write_that_could_not_connect_is_tried_again(
 
     assert (album.status, album.attempts, len(waits)) == (Status.FAILED, 3, 2)
     assert album.error is not None and "could not connect" in album.error
+
+
+class _HangsUp(socketserver.BaseRequestHandler):
+    """Reads the request, then closes the connection without an answer."""
+
+    def handle(self) -> None:
+        self.request.recv(65536)
+
+
+@pytest.fixture
+def hangs_up() -> Iterator[str]:
+    with socketserver.TCPServer(("127.0.0.1", 0), _HangsUp) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+def test_a_write_whose_connection_broke_says_so_and_is_not_sent_again(
+    write_playbook: Callable[[str], Path], waits: Waits, hangs_up: str
+) -> None:
+    playbook = load_playbook(write_playbook(UPLOAD))
+    transport = ImgurTransport(hangs_up, Redactor(), access_token=FAKE_ACCESS_TOKEN)
+
+    album = Executor(playbook, transport, sleep=waits).run().steps[0]
+
+    assert (album.status, album.attempts, waits) == (Status.FAILED, 1, [])
+    assert album.error is not None
+    assert "got no answer: the connection broke before the answer came." in (
+        album.error
+    )
+    assert "could not connect" not in album.error

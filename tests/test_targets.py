@@ -97,6 +97,23 @@ def test_other_known_usernames_need_no_token(write_playbook: WritePlaybook) -> N
     assert check(request).steps[0].id == "profile"
 
 
+def test_a_delete_with_a_client_id_points_to_its_anonymous_twin(
+    write_playbook: WritePlaybook,
+) -> None:
+    text = "version: 1\nsteps:\n  - id: d\n    call: image.delete\n"
+    text += "    with: {imageHash: abc}\n"
+    request = RunRequest(write_playbook(text), Target.IMGUR, env=CLIENT_ID_ONLY)
+    with pytest.raises(InvalidPlaybook) as refused:
+        check(request)
+
+    [problem] = refused.value.problems
+    assert problem.hint is not None
+    assert problem.hint.endswith(
+        "for one made without an account, call image.delete_anonymous with its "
+        "deletehash"
+    )
+
+
 # `me` only comes from a response here: the transport refuses it at run time.
 WHO_FROM_A_RESPONSE = """\
 version: 1

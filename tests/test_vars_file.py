@@ -130,6 +130,16 @@ def test_a_broken_vars_file_is_a_placed_problem(
     assert words in found
 
 
+def test_a_name_like_a_var_is_refused_as_a_misspelling(
+    playbook: Path, tmp_path: Path
+) -> None:
+    vars_file = write(tmp_path, "vars.yaml", "limit: 7\ntitel: Summer\n")
+    found = problem_of(playbook, vars_file)
+    assert found.startswith(f"{vars_file}:2: ")
+    assert "no var `titel`, so its `title` would keep the playbook's value" in found
+    assert "fix: did you mean `title`?" in found
+
+
 def test_a_missing_vars_file_says_so(playbook: Path, tmp_path: Path) -> None:
     found = problem_of(playbook, tmp_path / "nope.yaml")
     assert "--vars-file: cannot read" in found

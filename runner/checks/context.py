@@ -51,7 +51,8 @@ class PlaybookFacts:
         self.raw_steps = _list(data.get("steps"))
         self.steps = [s for s in self.raw_steps if isinstance(s, dict)]
         self.saves: dict[str, list[str]] = {}
-        self.loops: set[str] = set()  # ids of for_each steps
+        # for_each steps by id, with what each of their items saves
+        self.loops: dict[str, list[str]] = {}
         self.found: list[Problem] = []
 
     def add(

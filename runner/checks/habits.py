@@ -137,11 +137,14 @@ class JinjaFilter:
         """Whether Imgur's responses use the name as a field (`| title`)."""
         return self.name in RESPONSE_FIELDS
 
-    def problem(self, *, field_hint: bool = False) -> Found:
-        """The filter in words, with the JMESPath that does the same."""
+    def problem(self, *, field_hint: bool = False, braced: bool = True) -> Found:
+        """The filter in words, with the JMESPath that does the same.
+
+        `braced` says the expression is a template's, written in `{{ }}`.
+        """
         instead = FILTERS[self.name]
         hint = (
-            f"write {{{{ {instead.format(self.value.source)} }}}}"
+            f"write {_braced(instead.format(self.value.source), braced)}"
             if instead
             else f"JMESPath has no `{self.name}`: put the value in `vars:` as it "
             "should be"
@@ -150,10 +153,15 @@ class JinjaFilter:
             field = f"{self.value.source}.{self.name}"
             hint += f" (for a field called `{self.name}`, write {field})"
         message = (
-            f"`| {self.name}` in {{{{ {self.source} }}}} is a filter; templates "
-            "are JMESPath, which has no filters"
+            f"`| {self.name}` in {_braced(self.source, braced)} is a filter; "
+            f"{'templates' if braced else 'expressions'} are JMESPath, which "
+            "has no filters"
         )
         return message, hint
+
+
+def _braced(source: str, braced: bool) -> str:
+    return f"{{{{ {source} }}}}" if braced else f"`{source}`"
 
 
 def jinja_filter(expression: Expression) -> JinjaFilter | None:
@@ -169,7 +177,9 @@ def jinja_filter(expression: Expression) -> JinjaFilter | None:
     return JinjaFilter(right["value"], value, source)
 
 
-def check_filter(step: StepFacts, expression: Expression, where: Where) -> None:
+def check_filter(
+    step: StepFacts, expression: Expression, where: Where, *, braced: bool = True
+) -> None:
     """`{{ x | count }}` is a Jinja filter, unless `x` is known to have `count`.
 
     JMESPath reads it as the field `count` of `x`. When `x` is known before
@@ -180,12 +190,12 @@ def check_filter(step: StepFacts, expression: Expression, where: Where) -> None:
     if used is None or tuple(where) in step.faulty:
         return
     values = step.known_values(used.value)
-    if values is not None:
+    if values:  # none when `when` is known to skip every call
         if all(isinstance(v, Mapping) and used.name in v for v in values):
             return  # a field of a known mapping
-        problem = used.problem()
+        problem = used.problem(braced=braced)
     elif used.may_be_a_field:
         return
     else:
-        problem = used.problem(field_hint=True)
+        problem = used.problem(field_hint=True, braced=braced)
     step.add(where, *problem)

@@ -29,6 +29,19 @@ from runner.wording import did_you_mean, preview
 PLACEHOLDER = re.compile(r"<[A-Za-z_][\w.-]*>")
 # A close enough spelling of an allowed value to be a typo of it.
 TYPO_CUTOFF = 0.75
+# Words people use for an allowed value that a spelling match gets wrong
+# (`latest` is spelt most like `oldest`).
+SAME_MEANING = {
+    "latest": "newest",
+    "recent": "newest",
+    "new": "newest",
+    "earliest": "oldest",
+    "old": "oldest",
+    "upvote": "up",
+    "like": "up",
+    "downvote": "down",
+    "dislike": "down",
+}
 
 
 def check_parameters(step: StepFacts, endpoint: Endpoint) -> None:
@@ -135,6 +148,9 @@ def _value_hint(step: StepFacts, param: Param, value: Any, where: Where) -> str 
     meant = {"true": "1", "false": "0"}.get(bool_for(word or "") or "")
     if word and meant in allowed:
         return f"write `{param.name}: {meant}` ({word} is text)"
+    same = SAME_MEANING.get(str(value).lower())
+    if same in allowed:
+        return did_you_mean([same])
     return did_you_mean(difflib.get_close_matches(str(value), allowed, 1))
 
 

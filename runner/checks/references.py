@@ -15,6 +15,7 @@ from typing import Any
 
 from runner.checks import habits
 from runner.checks.context import RUN_FIELDS, TEMPLATE_ROOTS, StepFacts
+from runner.checks.loop_reads import item_reads
 from runner.errors import TemplateError
 from runner.loader import Where
 from runner.redact import is_secret_field
@@ -63,6 +64,7 @@ def check_condition(step: StepFacts) -> None:
     if expression is not None:
         label = f"when `{expression.source}`"
         check_expression(step, expression, where, label)
+        habits.check_filter(step, expression, where, braced=False)
 
 
 def check_response_expressions(step: StepFacts) -> None:
@@ -83,6 +85,7 @@ def check_response_expressions(step: StepFacts) -> None:
             continue
         label = f"`{expression.source}`"
         check_expression(step, expression, where, label, in_template=False)
+        habits.check_filter(step, expression, where, braced=False)
 
 
 def _reads_response_root(step: StepFacts, expression: Expression, where: Where) -> bool:
@@ -160,7 +163,31 @@ def check_expression(
             found = True
             step.add(where, f"{label}: {problem[0]}", problem[1])
     if not found:
+        found = _check_item_reads(step, expression, where, label)
+    if not found:
         _check_known_calls(step, expression, where, label)
+
+
+def _check_item_reads(
+    step: StepFacts, expression: Expression, where: Where, label: str
+) -> bool:
+    """Fields read from a loop's saved items: each must be one the loop saves."""
+    found = False
+    facts = step.playbook
+    for read in item_reads(expression.tree):
+        saved = facts.loops.get(read.step)
+        if saved is None or read.field in saved:
+            continue
+        found = True
+        listed = ", ".join(saved) or "nothing"
+        hint = did_you_mean(difflib.get_close_matches(read.field, saved, n=1))
+        step.add(
+            where,
+            f"{label}: the items of step `{read.step}` have no `{read.field}` "
+            f"(each item saves {listed})",
+            hint or f"add `{read.field}: <JMESPath>` under that step's `save:`",
+        )
+    return found
 
 
 def check_element_reads(step: StepFacts, expression: Expression, where: Where) -> bool:
@@ -291,9 +318,11 @@ def _step_reference(step: StepFacts, rest: tuple[str, ...]) -> Found | None:
     if step_id not in saves:
         return _no_such_step(step, step_id)
     if names and step_id in step.playbook.loops and names[0] != "items":
+        spelt = difflib.get_close_matches(names[0], ["items"], n=1, cutoff=0.8)
+        read = "items" if spelt else f"items[*].{names[0]}"
         return (
             f"step `{step_id}` runs for each item, so it saves a list of items",
-            f"read `steps.{step_id}.items[*].{names[0]}`",
+            f"read `steps.{step_id}.{read}`",
         )
     if names and names[0] not in saves[step_id]:
         saved = ", ".join(saves[step_id]) or "nothing"

@@ -75,6 +75,6 @@ def _record_saves(step: StepFacts) -> None:
     save = step.raw.get("save")
     names = [str(k) for k in save] if isinstance(save, dict) else []
     if step.loop is not None:
-        step.playbook.loops.add(step.id)
+        step.playbook.loops.setdefault(step.id, names)
         names = ["items"]
     step.playbook.saves.setdefault(step.id, names)
