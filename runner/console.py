@@ -74,7 +74,10 @@ def _loop_outcome(result: StepResult) -> str:
     noun = "item" if len(items) == 1 else "items"
     text = f" {len(items)} {noun}" + (": " + ", ".join(parts) if parts else "")
     text += f" {result.duration:6.2f}s"
-    for words in (result.note, result.error if not result.items else None):
+    # An item's failure is on its own line; one of the step's own (its
+    # export, say) is shown here.
+    own_error = result.error if not counts[Status.FAILED] else None
+    for words in (result.note, own_error):
         if words:
             text += "\n" + " " * 8 + words
     if result.exported:

@@ -58,6 +58,14 @@ BLOCK_EACH = (
             "steps.block.items[*].blocked",
         ),
         (
+            "  - id: me\n    call: account.get\n    with: {username: me}\n"
+            "    save: {url: data.url}\n  - id: b\n    call: account.get\n"
+            "    with: {username: '{{ steps.me.items[0].url }}'}\n",
+            11,
+            "step `me` has no `for_each`, so it has no items (it saves url)",
+            "read what it saved directly, e.g. `steps.me.url`",
+        ),
+        (
             BLOCK_EACH + "  - id: b\n    call: account.get\n"
             "    with: {username: '{{ steps.block.itemz[0] }}'}\n",
             12,
@@ -149,6 +157,7 @@ BLOCK_EACH = (
         "as-shadows-a-root",
         "for_each-reads-its-own-item",
         "loop-step-saves-items",
+        "items-of-no-loop",
         "loop-items-misspelt",
         "loop-item-field-misspelt",
         "loop-item-field-unsaved-in-a-filter",

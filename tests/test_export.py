@@ -98,12 +98,12 @@ def test_a_file_name_made_of_a_deletehash_is_refused(
           - id: first
             call: account.list_images
             with: {username: me}
-            save: {hash: "data[0].deletehash"}
+            save: {image: "data[0]"}
           - id: mine
             call: account.list_images
             with: {username: me}
             save: {rows: "data[*].id"}
-            export: {to: "out/{{ steps.first.hash }}.csv", rows: rows}
+            export: {to: "out/{{ to_string(steps.first.image) }}.csv", rows: rows}
         """
     )
 
@@ -113,7 +113,8 @@ def test_a_file_name_made_of_a_deletehash_is_refused(
         step.error
     )
     assert not (tmp_path / "out").exists()
-    assert str(ran.step("first").saved["hash"]) not in json.dumps(ran.report)
+    deletehash = ran.step("first").saved["image"]["deletehash"]
+    assert deletehash not in json.dumps(ran.report)
 
 
 def test_a_loop_exports_what_each_item_saved(run_text: RunText, tmp_path: Path) -> None:
@@ -143,6 +144,24 @@ def test_rows_that_are_not_a_list_fail_the_step(
     assert step.status is Status.FAILED
     assert step.error == 'export rows `rows[0].id` gave "ArtAlb1", not a list of rows'
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_loop_whose_export_fails_says_why_on_screen(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    (tmp_path / "loop.yaml").write_text(
+        "version: 1\nsteps:\n  - id: people\n    call: account.get\n"
+        "    for_each: [friendly_artist]\n    with: {username: '{{ item }}'}\n"
+        "    save: {name: data.url}\n"
+        "    export: {to: people.csv, rows: 'items[0].name'}\n",
+        encoding="utf-8",
+    )
+
+    result = invoke(sandbox, tmp_path, "loop.yaml", "--report", "r.json")
+
+    assert result.exit_code == 1, result.output
+    assert "1 item: 1 ok" in result.stdout
+    assert 'export rows `items[0].name` gave "friendly_artist"' in result.stdout
 
 
 def test_cells_are_written_as_people_read_them() -> None:

@@ -76,6 +76,28 @@ def one_problem(path: Path) -> Problem:
             "write `data.images[0]` (for a field called `first`, write "
             "data.images.first)",
         ),
+        (
+            "    with: {title: t}\n    when: length(vars.a) > 1 && vars.b < 2.5\n",
+            "is not valid JMESPath: invalid token at `1`",
+            "JMESPath writes a number in backticks: "
+            "length(vars.a) > `1` && vars.b < `2.5`",
+        ),
+        (
+            "    with: {title: t}\n    when: vars.a == true\n",
+            "a bare `true` is read as a field called true, not the value",
+            "write the value in backticks, as in: x == `true`",
+        ),
+        (
+            "    with: {title: t}\n    save: {off: 'data.privacy == false'}\n",
+            "a bare `false` is read as a field called false, not the value",
+            "write the value in backticks, as in: x == `false`",
+        ),
+        (
+            "    with: {title: t}\n    expect: {that: ['data.id | length > `0`']}\n",
+            "`| length` in `data.id | length > `0`` is a filter",
+            "write `length(data.id) > `0`` (for a field called `length`, write "
+            "data.id.length)",
+        ),
     ],
     ids=[
         "or-and-not",
@@ -87,6 +109,10 @@ def one_problem(path: Path) -> Problem:
         "filter-in-when",
         "filter-in-save",
         "filter-in-expect",
+        "bare-numbers",
+        "bare-true",
+        "bare-false-over-a-response",
+        "filter-then-a-comparison",
     ],
 )
 def test_a_habit_from_elsewhere_is_named_with_its_fix(
@@ -110,3 +136,12 @@ def test_a_field_that_is_named_like_a_filter_is_a_field(
     assert load_playbook(playbook).steps[0].args["title"] == (
         "{{ vars.photo | title }}"
     )
+
+
+def test_a_bare_null_reads_as_null(write_playbook: WritePlaybook) -> None:
+    playbook = write_playbook(
+        HEADER + "    with: {title: t}\n    when: vars.a != null\n"
+        "    expect: {that: ['data.id != null']}\n"
+    )
+
+    assert load_playbook(playbook).steps[0].when is not None

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from runner.cli import cli
-from runner.errors import RunInterrupted
+from runner.errors import InvalidPlaybook, RunInterrupted
 from runner.executor import Executor
 from runner.playbook import load_playbook
 from runner.redact import MASK, Redactor
@@ -639,3 +639,68 @@ def test_a_deletehash_shown_before_the_call_that_sends_it_is_masked(
     else:
         assert f"title: ref {MASK} and more" in result.stdout
     assert "4KcXsvGp5kzrGJM" not in written
+
+
+SAVED_HASH = """\
+version: 1
+steps:
+  - id: photo
+    call: account.list_images
+    with: {username: me}
+    save: {id: "data[0].id", hash: "data[0].deletehash", first: "data[0]"}
+  - id: album
+    call: album.create
+    with:
+      title: TITLE
+      deletehashes: ["{{ steps.photo.hash }}"]
+    save: {id: data.id}
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "read"),
+    [
+        ("'Holiday {{ steps.photo.hash }}'", "steps.photo.hash"),
+        ("'{{ steps.photo.first.deletehash }}'", "steps.photo.first.deletehash"),
+    ],
+    ids=["saved-hash", "hash-field-of-a-save"],
+)
+def test_a_saved_deletehash_is_never_sent_where_people_see_it(
+    write_playbook: Callable[[str], Path], title: str, read: str
+) -> None:
+    path = write_playbook(SAVED_HASH.replace("TITLE", title))
+    with pytest.raises(InvalidPlaybook) as refused:
+        load_playbook(path)
+
+    [problem] = refused.value.problems
+    assert (problem.step, problem.line) == ("album", 10)
+    assert problem.message == (
+        f"`title` would send `{read}`, which holds a deletehash or token, "
+        "to Imgur as plain text others may see"
+    )
+
+
+def test_a_saved_deletehash_may_go_where_a_call_takes_one(
+    write_playbook: Callable[[str], Path],
+) -> None:
+    path = write_playbook(SAVED_HASH.replace("TITLE", "'{{ steps.photo.id }}'"))
+
+    assert load_playbook(path).steps[1].args["deletehashes"] == [
+        "{{ steps.photo.hash }}"
+    ]
+
+
+def test_an_export_named_by_a_saved_deletehash_is_refused_before_the_run(
+    write_playbook: Callable[[str], Path],
+) -> None:
+    text = SAVED_HASH.replace("TITLE", "Holiday") + (
+        "    export: {to: 'out/{{ steps.photo.hash }}.csv', rows: '[steps.photo]'}\n"
+    )
+    with pytest.raises(InvalidPlaybook) as refused:
+        load_playbook(write_playbook(text))
+
+    messages = [p.message for p in refused.value.problems]
+    assert (
+        "the export's file name reads `steps.photo.hash`, which holds a deletehash "
+        "or token: it would be written to disk in the file's name"
+    ) in messages

@@ -15,6 +15,7 @@ from runner.checks.references import (
     reads_secrets,
     reference_problem,
 )
+from runner.checks.secret_saves import check_export_name
 from runner.errors import TemplateError
 from runner.export import Export
 from runner.known import has_unknown, render_known
@@ -149,6 +150,8 @@ def _check_export_file(step: StepFacts, to: str, fmt: Any) -> None:
             hint="end the file name in .csv or .json, or add `format: csv`",
         )
     check_templates(step, to, where)
+    if check_export_name(step, to, where):
+        return
     if reads_secrets(to):
         step.add(
             where,

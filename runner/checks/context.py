@@ -51,6 +51,8 @@ class PlaybookFacts:
         self.raw_steps = _list(data.get("steps"))
         self.steps = [s for s in self.raw_steps if isinstance(s, dict)]
         self.saves: dict[str, list[str]] = {}
+        # (step id, save name) of the saves that hold a deletehash or token
+        self.secret_saves: set[tuple[str, str]] = set()
         # for_each steps by id, with what each of their items saves
         self.loops: dict[str, list[str]] = {}
         self.found: list[Problem] = []

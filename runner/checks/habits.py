@@ -64,6 +64,7 @@ COMPARATORS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
 # An `=` that is not part of ==, !=, <= or >=, outside quoted text.
 LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
 # Words other languages use for what JMESPath writes as && || and !.
+DECIMALS = re.compile(r"\.\d+")
 LOGIC_WORDS = {"and": "&&", "or": "||", "not": "!"}
 DEFAULT_FIX = "a default is written with ||: {{ vars.x || 'instead' }}"
 
@@ -88,7 +89,27 @@ def syntax_fix(error: ExpressionSyntaxError) -> str | None:
         return "JMESPath uses signs for these words: " + ", ".join(
             f"`{word}` → `{LOGIC_WORDS[word]}`" for word in dict.fromkeys(used)
         )
+    numbered = _numbers_in_backticks(text, tokens)
+    if numbered is not None:
+        return f"JMESPath writes a number in backticks: {numbered}"
     return error.hint
+
+
+def _numbers_in_backticks(text: str, tokens: list[dict[str, Any]]) -> str | None:
+    """`text` with each number compared bare (`> 1`) put in backticks, if any."""
+    kinds = ["start", *(token["type"] for token in tokens), "eof"]
+    spans = [
+        (token["start"], token["end"])
+        for index, token in enumerate(tokens)
+        if token["type"] == "number" and {kinds[index], kinds[index + 2]} & COMPARATORS
+    ]
+    if not spans:
+        return None
+    for start, end in reversed(spans):
+        fraction = DECIMALS.match(text, end)  # JMESPath's lexer stops at the dot
+        end = fraction.end() if fraction else end
+        text = f"{text[:start]}`{text[start:end]}`{text[end:]}"
+    return text
 
 
 def _tokens(text: str) -> list[dict[str, Any]]:
@@ -131,6 +152,7 @@ class JinjaFilter:
     name: str
     value: Expression  # what comes before the `|`
     source: str
+    compared: str = ""  # what follows the filter: ` > `0``
 
     @property
     def may_be_a_field(self) -> bool:
@@ -143,8 +165,9 @@ class JinjaFilter:
         `braced` says the expression is a template's, written in `{{ }}`.
         """
         instead = FILTERS[self.name]
+        fixed = instead.format(self.value.source) + self.compared if instead else ""
         hint = (
-            f"write {_braced(instead.format(self.value.source), braced)}"
+            f"write {_braced(fixed, braced)}"
             if instead
             else f"JMESPath has no `{self.name}`: put the value in `vars:` as it "
             "should be"
@@ -170,11 +193,15 @@ def jinja_filter(expression: Expression) -> JinjaFilter | None:
     if tree["type"] != "pipe":
         return None
     right = tree["children"][1]
+    if right["type"] == "comparator":  # `x | length > 0` compares the filter
+        right = right["children"][0]
     if right["type"] != "field" or right["value"] not in FILTERS:
         return None
     source = expression.source
-    value = compile_expression(source[: source.rindex("|")])
-    return JinjaFilter(right["value"], value, source)
+    bar = source.rindex("|")
+    value = compile_expression(source[:bar])
+    after = source[bar + 1 :].lstrip().removeprefix(right["value"])
+    return JinjaFilter(right["value"], value, source, after.rstrip())
 
 
 def check_filter(

@@ -176,9 +176,16 @@ def _check_item_reads(
     facts = step.playbook
     for read in item_reads(expression.tree):
         saved = facts.loops.get(read.step)
-        if saved is None or read.field in saved:
+        if saved is None or read.field in (*saved, "null"):
             continue
         found = True
+        if read.field in ("true", "false"):
+            step.add(
+                where,
+                f"{label}: {literal_word(read.field)[0]}",
+                literal_word(read.field)[1],
+            )
+            continue
         listed = ", ".join(saved) or "nothing"
         hint = did_you_mean(difflib.get_close_matches(read.field, saved, n=1))
         step.add(
@@ -228,9 +235,21 @@ def reference_problem(
         return _member("secrets", rest, facts.secrets, "list it under `secrets:`")
     if root == "run":
         return _member("run", rest, list(RUN_FIELDS), None)
+    if root == "null":
+        return None  # a field called null is never there: it reads as null
+    if root in ("true", "false"):
+        return literal_word(root)
     if in_template or _is_loop_word(step, root):
         return _unknown_root(step, root, rest, item)
     return None
+
+
+def literal_word(word: str) -> Found:
+    """`== true`: JMESPath reads a bare true or false as a field name."""
+    return (
+        f"a bare `{word}` is read as a field called {word}, not the value",
+        f"write the value in backticks, as in: x == `{word}`",
+    )
 
 
 def _is_loop_word(step: StepFacts, root: str) -> bool:
@@ -323,6 +342,14 @@ def _step_reference(step: StepFacts, rest: tuple[str, ...]) -> Found | None:
         return (
             f"step `{step_id}` runs for each item, so it saves a list of items",
             f"read `steps.{step_id}.{read}`",
+        )
+    if names[:1] == ("items",) and "items" not in saves[step_id]:
+        saved = ", ".join(saves[step_id]) or "nothing"
+        return (
+            f"step `{step_id}` has no `for_each`, so it has no items "
+            f"(it saves {saved})",
+            f"read what it saved directly, e.g. `steps.{step_id}."
+            f"{(saves[step_id] or ['NAME'])[0]}`",
         )
     if names and names[0] not in saves[step_id]:
         saved = ", ".join(saves[step_id]) or "nothing"

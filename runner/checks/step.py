@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runner.catalog import Endpoint
-from runner.checks import batch, references
+from runner.checks import batch, references, secret_saves
 from runner.checks.context import StepFacts
 from runner.checks.masking import check_short_secrets
 from runner.checks.parameters import check_parameters
@@ -23,11 +23,13 @@ def check_step(step: StepFacts) -> None:
     if endpoint is not None:
         check_parameters(step, endpoint)
         check_short_secrets(step, endpoint)
+        secret_saves.check_sent_secrets(step, endpoint)
         _check_destructive(step, endpoint)
         batch.check_pages(step, endpoint)
         batch.check_retry(step, endpoint)
     batch.check_export(step)
     _record_saves(step)
+    secret_saves.record_secret_saves(step)
 
 
 def _check_id(step: StepFacts) -> None:
