@@ -66,6 +66,14 @@ BLOCK_EACH = (
             "read what it saved directly, e.g. `steps.me.url`",
         ),
         (
+            "  - id: a\n    call: account.get\n    with: {username: me}\n"
+            "    save: {url: data.url}\n"
+            "    export: {to: 'out/{{ steps.a.url }}.csv', rows: '[url]'}\n",
+            9,
+            "step `a` reads what it saves itself",
+            "`with` and `export.to` are made before its answer comes",
+        ),
+        (
             BLOCK_EACH + "  - id: b\n    call: account.get\n"
             "    with: {username: '{{ steps.block.itemz[0] }}'}\n",
             12,
@@ -158,6 +166,7 @@ BLOCK_EACH = (
         "for_each-reads-its-own-item",
         "loop-step-saves-items",
         "items-of-no-loop",
+        "export-name-reads-its-own-save",
         "loop-items-misspelt",
         "loop-item-field-misspelt",
         "loop-item-field-unsaved-in-a-filter",

@@ -332,7 +332,9 @@ def _step_reference(step: StepFacts, rest: tuple[str, ...]) -> Found | None:
     if step_id == step.id and step_id not in saves:
         return (
             f"step `{step_id}` reads what it saves itself",
-            "in `save` and `expect`, read the response (data...) directly",
+            "`with` and `export.to` are made before its answer comes; `save`, "
+            "`expect` and `until` read the answer directly (data...), and "
+            "export `rows` reads its saves by name",
         )
     if step_id not in saves:
         return _no_such_step(step, step_id)
