@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -435,6 +436,12 @@ class Executor:
         call = Call(step.endpoint, args)
         for value in call.secrets():  # the `sending` hook may write the report
             self.redactor.add(value)
+        published = published_secret(call, self.redactor)
+        if published is not None:
+            raise StepError(
+                f"`{published}` would send a deletehash or token to Imgur, which "
+                "keeps it where others may see it; nothing was sent"
+            )
         if self.sending is not None:
             self.sending(self.result, call)
         self._phase = Phase.SENDING
@@ -591,6 +598,22 @@ def _exports(result: StepResult) -> bool:
     """Whether the step's export is written, given how the step ended."""
     # A loop that made its list writes the items that succeeded, even none.
     return result.items is not None or result.status is Status.SUCCEEDED
+
+
+def published_secret(call: Call, redactor: Redactor) -> str | None:
+    """The parameter Imgur keeps (a title) that a known secret would go to.
+
+    Path parameters name what the call acts on (an anonymous album by its
+    deletehash), and the URL is masked wherever it is shown.
+    """
+    for param in call.endpoint.params:
+        value = call.args.get(param.name)
+        if param.secret or param.place not in ("query", "body") or value is None:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        if redactor.text(text) != text:
+            return param.name
+    return None
 
 
 def _loop_view(result: StepResult) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -170,8 +171,15 @@ def _unknown_var(document: Document, name: str, text: str, known: list[str]) -> 
 
 def _typo_of(name: str, known: list[str]) -> str | None:
     """The playbook var that `name` looks like a misspelling of, if any."""
-    close = difflib.get_close_matches(name, known, n=1)
+    same = [var for var in known if var.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name, known, n=1)
     return close[0] if close else None
+
+
+def _reads_var(document: Document, name: str) -> bool:
+    """Whether any text of the playbook reads `vars.<name>`: it is wanted."""
+    text = json.dumps(document.data, default=str, ensure_ascii=False)
+    return re.search(rf"\bvars\.{re.escape(name)}\b", text) is not None
 
 
 def _misspelt_file_var(given: Document, name: str, meant: str) -> Problem:
@@ -219,7 +227,8 @@ def apply_vars_file(document: Document, vars_file: Path) -> None:
     problems = []
     for name, value in given.data.items():
         key, existing = str(name), merged.get(str(name))
-        typo = None if key in merged else _typo_of(key, list(merged))
+        read = _reads_var(document, key)
+        typo = None if key in merged or read else _typo_of(key, list(merged))
         if typo is not None:
             problems.append(_misspelt_file_var(given, key, typo))
             continue

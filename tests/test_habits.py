@@ -77,10 +77,11 @@ def one_problem(path: Path) -> Problem:
             "data.images.first)",
         ),
         (
-            "    with: {title: t}\n    when: length(vars.a) > 1 && vars.b < 2.5\n",
+            "    with: {title: t}\n"
+            "    when: length(vars.a) > 1 && vars.b < 2.5 && vars.b < 1e3\n",
             "is not valid JMESPath: invalid token at `1`",
             "JMESPath writes a number in backticks: "
-            "length(vars.a) > `1` && vars.b < `2.5`",
+            "length(vars.a) > `1` && vars.b < `2.5` && vars.b < `1e3`",
         ),
         (
             "    with: {title: t}\n    when: vars.a == true\n",

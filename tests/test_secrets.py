@@ -606,7 +606,7 @@ steps:
   - id: note
     call: album.create
     with:
-      title: "ref {{ vars.h }} and more"
+      title: "ref {{ vars.h | length(@) }} and more"
     expect:
       that: ["vars.h == 'nope'"]
   - id: delete
@@ -637,7 +637,7 @@ def test_a_deletehash_shown_before_the_call_that_sends_it_is_masked(
         assert f'vars.h is "{MASK}"' in result.stdout
         written += report.read_text(encoding="utf-8")
     else:
-        assert f"title: ref {MASK} and more" in result.stdout
+        assert f"DELETE /3/image/{MASK}" in result.stdout
     assert "4KcXsvGp5kzrGJM" not in written
 
 
@@ -680,6 +680,18 @@ def test_a_saved_deletehash_is_never_sent_where_people_see_it(
     )
 
 
+@pytest.mark.parametrize(
+    "save", ["length(data[?deletehash])", "contains(data[*].deletehash, 'x')"]
+)
+def test_a_count_or_truth_about_deletehashes_is_no_secret(
+    write_playbook: Callable[[str], Path], save: str
+) -> None:
+    text = SAVED_HASH.replace('first: "data[0]"', f'first: "{save}"')
+    path = write_playbook(text.replace("TITLE", "'{{ steps.photo.first }}'"))
+
+    assert load_playbook(path).steps[1].args["title"] == "{{ steps.photo.first }}"
+
+
 def test_a_saved_deletehash_may_go_where_a_call_takes_one(
     write_playbook: Callable[[str], Path],
 ) -> None:
@@ -704,3 +716,30 @@ def test_an_export_named_by_a_saved_deletehash_is_refused_before_the_run(
         "the export's file name reads `steps.photo.hash`, which holds a deletehash "
         "or token: it would be written to disk in the file's name"
     ) in messages
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "  - id: retitle\n    call: image.update\n"
+        "    for_each: '{{ steps.imgs.hashes }}'\n"
+        "    with: {imageHash: x, title: '{{ item }}'}\n",
+        "  - id: again\n    call: account.get\n    with: {username: me}\n"
+        "    save: {h: 'steps.imgs.hashes[0]'}\n"
+        "  - id: retitle\n    call: image.update\n"
+        "    with: {imageHash: x, description: 'see {{ steps.again.h }}'}\n",
+    ],
+    ids=["loop-over-saved-hashes", "a-save-that-copies-a-hash"],
+)
+def test_a_known_deletehash_is_never_sent_where_imgur_shows_it(
+    run_text: RunText, sandbox: Sandbox, steps: str
+) -> None:
+    ran = run_text(
+        "version: 1\nsteps:\n  - id: imgs\n    call: account.list_images\n"
+        "    with: {username: me}\n    save: {hashes: 'data[*].deletehash'}\n" + steps
+    )
+
+    retitle = ran.step("retitle")
+    assert retitle.status is Status.FAILED
+    assert "would send a deletehash or token to Imgur" in json.dumps(ran.report)
+    assert "POST" not in [r.method for r in sandbox.received]

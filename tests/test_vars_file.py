@@ -140,6 +140,21 @@ def test_a_name_like_a_var_is_refused_as_a_misspelling(
     assert "fix: did you mean `title`?" in found
 
 
+def test_a_name_like_a_var_is_added_when_the_playbook_reads_it(
+    write_playbook: WritePlaybook, tmp_path: Path
+) -> None:
+    playbook = write_playbook(
+        PLAYBOOK.replace("username: me}", "username: '{{ vars.titles[0] }}'}")
+    )
+    vars_file = write(tmp_path, "vars.yaml", "titles: [demo_user]\nTAGS: [x]\n")
+
+    with pytest.raises(InvalidPlaybook) as caught:
+        checked(playbook, vars_file)
+
+    [problem] = caught.value.problems
+    assert "no var `TAGS`, so its `tags` would keep" in str(problem)
+
+
 def test_a_missing_vars_file_says_so(playbook: Path, tmp_path: Path) -> None:
     found = problem_of(playbook, tmp_path / "nope.yaml")
     assert "--vars-file: cannot read" in found

@@ -64,7 +64,7 @@ COMPARATORS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
 # An `=` that is not part of ==, !=, <= or >=, outside quoted text.
 LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
 # Words other languages use for what JMESPath writes as && || and !.
-DECIMALS = re.compile(r"\.\d+")
+DECIMALS = re.compile(r"(?:\.\d+)?(?:[eE][+-]?\d+)?")
 LOGIC_WORDS = {"and": "&&", "or": "||", "not": "!"}
 DEFAULT_FIX = "a default is written with ||: {{ vars.x || 'instead' }}"
 
@@ -106,7 +106,7 @@ def _numbers_in_backticks(text: str, tokens: list[dict[str, Any]]) -> str | None
     if not spans:
         return None
     for start, end in reversed(spans):
-        fraction = DECIMALS.match(text, end)  # JMESPath's lexer stops at the dot
+        fraction = DECIMALS.match(text, end)  # JMESPath reads whole numbers only
         end = fraction.end() if fraction else end
         text = f"{text[:start]}`{text[start:end]}`{text[end:]}"
     return text

@@ -19,9 +19,19 @@ from runner.checks.context import StepFacts
 from runner.checks.loop_reads import item_reads
 from runner.loader import Where
 from runner.redact import is_secret_field
-from runner.templating import ExpressionSyntaxError, parse_template, templates_in
+from runner.templating import (
+    ExpressionSyntaxError,
+    compile_expression,
+    parse_template,
+    templates_in,
+)
 
 NAMES = ("unquoted_identifier", "quoted_identifier")
+# Expressions whose value is true or false, or a number, whatever they read.
+TRUTHS = frozenset({"comparator", "not_expression"})
+NUMBERS = frozenset(
+    {"length", "contains", "starts_with", "ends_with", "sum", "avg", "abs"}
+)
 
 
 def record_secret_saves(step: StepFacts) -> None:
@@ -99,8 +109,16 @@ def _saves_read(value: Any) -> Iterator[tuple[str, ...]]:
 
 
 def _reads_secret_field(text: str) -> bool:
+    """Whether the save's value may hold what a secret field holds.
+
+    A count, a sum or a comparison (`length(data[?deletehash])`) does not.
+    """
     try:
+        tree = compile_expression(text).tree
         tokens = list(Lexer().tokenize(text))
-    except jmespath_errors.LexerError:
+    except (ExpressionSyntaxError, jmespath_errors.LexerError):
         return False  # reported with the other expressions
+    counted = tree["type"] == "function_expression" and tree["value"] in NUMBERS
+    if tree["type"] in TRUTHS or counted:
+        return False
     return any(t["type"] in NAMES and is_secret_field(t["value"]) for t in tokens)
