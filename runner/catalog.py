@@ -62,6 +62,16 @@ class Param:
     description: str = ""
 
     @property
+    def may_publish(self) -> bool:
+        """Whether Imgur may show the value to others (a title), not act on it.
+
+        A path names what the call acts on (an anonymous album by its
+        deletehash) and is masked wherever the URL is shown; a secret
+        parameter takes a deletehash or a credential by design.
+        """
+        return not self.secret and self.place in ("query", "body")
+
+    @property
     def wire(self) -> str:
         """The name Imgur reads, e.g. ``ids[]`` for ``ids``."""
         return self.wire_name or self.name

@@ -601,14 +601,10 @@ def _exports(result: StepResult) -> bool:
 
 
 def published_secret(call: Call, redactor: Redactor) -> str | None:
-    """The parameter Imgur keeps (a title) that a known secret would go to.
-
-    Path parameters name what the call acts on (an anonymous album by its
-    deletehash), and the URL is masked wherever it is shown.
-    """
+    """The parameter Imgur may show (a title) that a known secret would go to."""
     for param in call.endpoint.params:
         value = call.args.get(param.name)
-        if param.secret or param.place not in ("query", "body") or value is None:
+        if not param.may_publish or value is None:
             continue
         text = value if isinstance(value, str) else json.dumps(value, default=str)
         if redactor.text(text) != text:

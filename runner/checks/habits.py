@@ -63,8 +63,9 @@ RESPONSE_FIELDS = frozenset({"title"})
 COMPARATORS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
 # An `=` that is not part of ==, !=, <= or >=, outside quoted text.
 LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
-# Words other languages use for what JMESPath writes as && || and !.
+# What follows a number's digits that JMESPath's lexer leaves out: `.5`, `e3`.
 DECIMALS = re.compile(r"(?:\.\d+)?(?:[eE][+-]?\d+)?")
+# Words other languages use for what JMESPath writes as && || and !.
 LOGIC_WORDS = {"and": "&&", "or": "||", "not": "!"}
 DEFAULT_FIX = "a default is written with ||: {{ vars.x || 'instead' }}"
 

@@ -180,11 +180,8 @@ def _check_item_reads(
             continue
         found = True
         if read.field in ("true", "false"):
-            step.add(
-                where,
-                f"{label}: {literal_word(read.field)[0]}",
-                literal_word(read.field)[1],
-            )
+            problem, fix = literal_word(read.field)
+            step.add(where, f"{label}: {problem}", fix)
             continue
         listed = ", ".join(saved) or "nothing"
         hint = did_you_mean(difflib.get_close_matches(read.field, saved, n=1))

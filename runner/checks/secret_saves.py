@@ -3,7 +3,7 @@
 The report masks a saved deletehash, but a value sent as an album's title
 is shown to whoever sees the album, and a file name is written to disk as
 it is. A save is taken to hold a secret when its expression reads a field
-named like one (`data.deletehash`).
+named like one (`data.deletehash`), unless it only counts or compares.
 """
 
 from __future__ import annotations
@@ -45,18 +45,13 @@ def record_secret_saves(step: StepFacts) -> None:
 
 
 def check_sent_secrets(step: StepFacts, endpoint: Endpoint) -> None:
-    """Each value Imgur keeps (a title, a comment) given a saved secret.
-
-    A path names what the call acts on: `albumHash` takes an anonymous
-    album's deletehash, and the URL is masked wherever it is shown.
-    """
+    """Each value Imgur may show (a title, a comment) given a saved secret."""
     args = step.raw.get("with")
     if not isinstance(args, dict):
         return
     for param in endpoint.params:
         where = step.at("with", param.name)
-        kept = not param.secret and param.place in ("query", "body")
-        if not kept or param.name not in args or where in step.faulty:
+        if not param.may_publish or param.name not in args or where in step.faulty:
             continue
         read = first_secret_read(step, args[param.name])
         if read is not None:
