@@ -551,7 +551,7 @@ class Executor:
             StepError: the name holds a value the run keeps secret.
         """
         name = str(render(to, self.context))
-        if self.redactor.text(name) != name:
+        if self.redactor.holds_secret(name):
             raise StepError(
                 f"export.to `{to}` would put a secret (a token or deletehash) "
                 "in the file name; name the file from ids or titles instead"
@@ -607,7 +607,7 @@ def published_secret(call: Call, redactor: Redactor) -> str | None:
         if not param.may_publish or value is None:
             continue
         text = value if isinstance(value, str) else json.dumps(value, default=str)
-        if redactor.text(text) != text:
+        if redactor.holds_secret(text):
             return param.name
     return None
 

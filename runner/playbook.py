@@ -169,6 +169,10 @@ def _unknown_var(document: Document, name: str, text: str, known: list[str]) -> 
     return document.problem(("vars",), message, hint=hint)
 
 
+# `vars.album_id` in a template or expression, wherever it stands.
+VAR_READ = re.compile(r"\bvars\.([A-Za-z_][\w-]*)")
+
+
 def _typo_of(name: str, known: list[str]) -> str | None:
     """The playbook var that `name` looks like a misspelling of, if any."""
     same = [var for var in known if var.lower() == name.lower()]
@@ -176,10 +180,10 @@ def _typo_of(name: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _reads_var(document: Document, name: str) -> bool:
-    """Whether any text of the playbook reads `vars.<name>`: it is wanted."""
+def _vars_read(document: Document) -> set[str]:
+    """The names any text of the playbook reads as `vars.<name>`: wanted ones."""
     text = json.dumps(document.data, default=str, ensure_ascii=False)
-    return re.search(rf"\bvars\.{re.escape(name)}\b", text) is not None
+    return set(VAR_READ.findall(text))
 
 
 def _misspelt_file_var(given: Document, name: str, meant: str) -> Problem:
@@ -225,10 +229,10 @@ def apply_vars_file(document: Document, vars_file: Path) -> None:
     current = document.data.get("vars")
     merged = dict(current) if isinstance(current, dict) else {}
     problems = []
+    read = _vars_read(document)
     for name, value in given.data.items():
         key, existing = str(name), merged.get(str(name))
-        read = _reads_var(document, key)
-        typo = None if key in merged or read else _typo_of(key, list(merged))
+        typo = None if key in merged or key in read else _typo_of(key, list(merged))
         if typo is not None:
             problems.append(_misspelt_file_var(given, key, typo))
             continue

@@ -117,6 +117,10 @@ class Redactor:
             self._pattern = re.compile("|".join(map(re.escape, longest_first)))
         return self._pattern.sub(MASK, text)
 
+    def holds_secret(self, text: str) -> bool:
+        """Whether `text` holds a secret the run knows, where it can be found."""
+        return self.text(text) != text
+
     def url(self, url: str) -> str:
         """A URL safe to show: credential query values and known secrets masked."""
         parts = urlsplit(url)

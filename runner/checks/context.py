@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from runner.catalog import Catalog
+from runner.catalog import Catalog, Endpoint, Param
 from runner.errors import Problem, TemplateError
 from runner.expectations import truthy
 from runner.known import KNOWN_ROOTS, call_scopes, known_base, known_items
@@ -103,6 +104,16 @@ class StepFacts:
     def at(self, *keys: str | int) -> Where:
         """A place inside this step: `at("with", "title")`."""
         return (*self.where, *keys)
+
+    def given_params(self, endpoint: Endpoint) -> Iterator[tuple[Param, Where, Any]]:
+        """Each parameter given under `with:` that has no problem yet."""
+        args = self.raw.get("with")
+        if not isinstance(args, dict):
+            return
+        for param in endpoint.params:
+            where = self.at("with", param.name)
+            if param.name in args and where not in self.faulty:
+                yield param, where, args[param.name]
 
     @cached_property
     def scopes(self) -> list[dict[str, Any]] | None:

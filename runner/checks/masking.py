@@ -28,13 +28,9 @@ from runner.transports import Call
 
 def check_short_secrets(step: StepFacts, endpoint: Endpoint) -> None:
     """Each secret parameter's value, in each call known before the run."""
-    args = step.raw.get("with")
-    if not isinstance(args, dict):
-        return
-    for param in endpoint.params:
-        where = step.at("with", param.name)
-        if param.secret and param.name in args and where not in step.faulty:
-            _check_secret(step, endpoint, param, args[param.name])
+    for param, _, value in step.given_params(endpoint):
+        if param.secret:
+            _check_secret(step, endpoint, param, value)
 
 
 def _check_secret(

@@ -46,14 +46,8 @@ def record_secret_saves(step: StepFacts) -> None:
 
 def check_sent_secrets(step: StepFacts, endpoint: Endpoint) -> None:
     """Each value Imgur may show (a title, a comment) given a saved secret."""
-    args = step.raw.get("with")
-    if not isinstance(args, dict):
-        return
-    for param in endpoint.params:
-        where = step.at("with", param.name)
-        if not param.may_publish or param.name not in args or where in step.faulty:
-            continue
-        read = first_secret_read(step, args[param.name])
+    for param, where, value in step.given_params(endpoint):
+        read = first_secret_read(step, value) if param.may_publish else None
         if read is not None:
             step.add(
                 where,
